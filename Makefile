@@ -1,0 +1,34 @@
+# mmadmd: `make demo` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+WHEEL_CACHE ?= $(HOME)/.cache/mmadmd/wheels
+# Re-run set-up when any of these change.
+SETUP_INPUTS := tools/setup_env.sh setup.py requirements/runtime.txt \
+	requirements/tests.txt requirements/optional.txt
+STAMP := $(VENV)/.mmadmd-stamp
+PYTEST_ARGS ?=
+
+export PYTHON VENV WHEEL_CACHE
+
+.PHONY: install demo test clean-venv help
+
+help:
+	@echo "make demo     set up (once), then distill a detector on built-in data"
+	@echo "make test     set up (once), then run the test suite"
+	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
+
+install: $(STAMP)
+
+$(STAMP): $(SETUP_INPUTS)
+	bash tools/setup_env.sh
+	@touch $@
+
+test: $(STAMP)
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+demo: $(STAMP)
+	$(PY) tools/demo.py --work-dir work_dirs/demo
+
+clean-venv:
+	rm -rf $(VENV)

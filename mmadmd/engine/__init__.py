@@ -1,0 +1,8 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+from .hooks import (DiscrepancyMaskVisualizationHook, WeightIncreasingHook,
+                    find_admd_losses, mask_heatmap)
+
+__all__ = [
+    'WeightIncreasingHook', 'DiscrepancyMaskVisualizationHook',
+    'find_admd_losses', 'mask_heatmap'
+]

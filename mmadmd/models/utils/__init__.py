@@ -1,0 +1,7 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+from .discrepancy import (discrepancy_mask, normalize_feature, pixel_error,
+                          publish_masks)
+
+__all__ = [
+    'discrepancy_mask', 'normalize_feature', 'pixel_error', 'publish_masks'
+]

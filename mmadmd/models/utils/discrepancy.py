@@ -1,0 +1,104 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The discrepancy mask of ADMD (ADMD_SPEC.md, section 2).
+
+This is the one implementation of the mask. :class:`~mmadmd.models.ADMDLoss`
+computes it, and :class:`~mmadmd.models.DiscrepancyMaskRecorder` receives
+exactly the masks the loss computed (through :func:`publish_masks`), so the
+two can never disagree.
+"""
+import weakref
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+
+MASK_TYPES = ('softmax', 'linear')
+NORMALIZE_TYPES = ('channel', 'none')
+_EPS = 1e-6
+
+
+def normalize_feature(feat: torch.Tensor) -> torch.Tensor:
+    """Standardize a feature map per channel over (N, H, W), as PKD does.
+
+    Args:
+        feat (torch.Tensor): Feature map of shape (N, C, H, W).
+
+    Returns:
+        torch.Tensor: ``(feat - mean) / (std + 1e-6)`` with per-channel mean
+        and unbiased std, shape (N, C, H, W).
+    """
+    mean = feat.mean(dim=(0, 2, 3), keepdim=True)
+    std = feat.std(dim=(0, 2, 3), keepdim=True)
+    return (feat - mean) / (std + _EPS)
+
+
+def pixel_error(feat_s: torch.Tensor,
+                feat_t: torch.Tensor,
+                normalize: str = 'channel') -> torch.Tensor:
+    """Per-pixel squared error ``e = mean_c (T - S)^2``, with gradient.
+
+    Args:
+        feat_s (torch.Tensor): Aligned student feature, (N, C, H, W).
+        feat_t (torch.Tensor): Teacher feature, (N, C, H, W).
+        normalize (str): ``'channel'`` to standardize both per channel
+            first, ``'none'`` for raw features. Defaults to ``'channel'``.
+
+    Returns:
+        torch.Tensor: Error map of shape (N, H, W).
+    """
+    if normalize == 'channel':
+        feat_s, feat_t = normalize_feature(feat_s), normalize_feature(feat_t)
+    return (feat_t - feat_s).pow(2).mean(dim=1)
+
+
+@torch.no_grad()
+def discrepancy_mask(error: torch.Tensor,
+                     tau: float = 1.0,
+                     mask_type: str = 'softmax') -> torch.Tensor:
+    """Discrepancy mask from a per-pixel error map; mean 1 per image.
+
+    ``d = sqrt(e)`` is made scale-free per image, ``dn = d / (mean_hw(d) +
+    1e-6)``; the mask is ``H*W * softmax_hw(dn / tau)`` (``'softmax'``) or
+    ``dn`` (``'linear'``). No gradient flows through the mask.
+
+    Args:
+        error (torch.Tensor): Per-pixel squared error, shape (N, H, W).
+        tau (float): Softmax temperature; large values tend to a uniform
+            mask. Defaults to 1.0.
+        mask_type (str): ``'softmax'`` or ``'linear'``. Defaults to
+            ``'softmax'``.
+
+    Returns:
+        torch.Tensor: Mask of shape (N, H, W), detached, float32.
+    """
+    if mask_type not in MASK_TYPES:
+        raise ValueError(f'mask_type must be one of {MASK_TYPES}, '
+                         f'got {mask_type!r}')
+    n, h, w = error.shape
+    dis = error.detach().float().clamp_min(0).sqrt().flatten(1)
+    dis = dis / (dis.mean(dim=1, keepdim=True) + _EPS)
+    if mask_type == 'softmax':
+        dis = F.softmax(dis / tau, dim=1) * (h * w)
+    return dis.view(n, h, w)
+
+
+# Objects (recorders) that receive the masks of every ADMD loss call through
+# their ``receive_masks(loss_module, masks)`` method. Held weakly, and empty
+# unless a DiscrepancyMaskRecorder is initialized, so the loss pays nothing.
+_MASK_LISTENERS: 'weakref.WeakSet' = weakref.WeakSet()
+
+
+def add_mask_listener(listener: object) -> None:
+    """Make ``listener.receive_masks(loss_module, masks)`` see every call."""
+    _MASK_LISTENERS.add(listener)
+
+
+def remove_mask_listener(listener: object) -> None:
+    """Undo :func:`add_mask_listener`."""
+    _MASK_LISTENERS.discard(listener)
+
+
+def publish_masks(loss_module: object, masks: Sequence[torch.Tensor]) -> None:
+    """Hand the per-level masks of one loss call to the listeners."""
+    for listener in list(_MASK_LISTENERS):
+        listener.receive_masks(loss_module, masks)
