@@ -13,9 +13,10 @@ Below torch 1.13 mmrazor itself sets those configs to ``None``; this module
 does the same for every torch that is not 1.13.x, without editing installed
 files: before mmrazor is imported, it installs an import hook that provides
 ``backend_config`` with every config ``None`` and getters that raise a clear
-error. It acts only when mmrazor is 1.0.0 and torch is not 1.13.x, and it must
-be imported before anything imports ``mmrazor.structures`` (``mmadmd`` imports
-it first, and so do ``tools/train.py`` and ``tools/test.py``).
+error. It acts only when mmrazor is 1.0.0 and torch is not 1.13.x. It must be
+imported before ``mmrazor.models`` is: ``mmadmd`` imports it first, and so do
+``tools/train.py`` and ``tools/test.py``; mmengine configs reach it through
+``custom_imports=dict(imports=['mmadmd'])``.
 """
 import importlib.abc
 import importlib.machinery
@@ -112,24 +113,16 @@ def needs_patch(mmrazor_version: Optional[str] = None,
 def apply() -> bool:
     """Install the import hook if needed; idempotent.
 
+    A failed ``import mmrazor.models`` before this call leaves nothing
+    behind (Python drops the failed modules), so it is not too late.
+
     Returns:
         bool: True if the hook is active after the call.
-
-    Raises:
-        ImportError: if ``mmrazor.structures`` was already imported (or failed
-            to import) before this module could act.
     """
     if any(isinstance(f, _BackendConfigFinder) for f in sys.meta_path):
         return True
     if not needs_patch():
         return False
-    if 'mmrazor.structures' in sys.modules and \
-            BACKEND_CONFIG_MODULE not in sys.modules:
-        raise ImportError(
-            'mmrazor.structures was imported before mmadmd.compat could make '
-            'it work on torch ' + torch.__version__ + '. Import mmadmd (or '
-            'mmadmd.compat) before mmrazor, e.g. start your script with '
-            '`import mmadmd`.')
     # First in line, so the original module is never executed.
     sys.meta_path.insert(0, _BackendConfigFinder())
     return True

@@ -48,7 +48,7 @@ class DiscrepancyMaskVisualizationHook(Hook):
     batch and every level, it writes the mask heatmap over the input image
     to ``{work_dir}/{out_dir}/iter_{i}_img{k}_level{l}.png`` and to the
     runner's visualizer backends (TensorBoard when configured) as
-    ``admd_mask/img{k}_level{l}``. The masks come from a
+    ``admd_mask_img{k}_level{l}``. The masks come from a
     :class:`~mmadmd.models.DiscrepancyMaskRecorder`: they are the ones the
     loss used.
 
@@ -120,7 +120,7 @@ class DiscrepancyMaskVisualizationHook(Hook):
                 name = f'iter_{step:06d}_img{k}_level{level}.png'
                 mmcv.imwrite(picture, osp.join(out_dir, name))
                 runner.visualizer.add_image(
-                    f'admd_mask/img{k}_level{level}',
+                    f'admd_mask_img{k}_level{level}',
                     mmcv.bgr2rgb(picture),
                     step=step)
 
@@ -142,9 +142,8 @@ class DiscrepancyMaskVisualizationHook(Hook):
                 img = img.clamp(0, 255).to(torch.uint8)
             image = np.ascontiguousarray(img.permute(1, 2, 0).numpy())
             h, w = image.shape[:2]
-            pad_h, pad_w = h, w
-            if k < len(samples):
-                meta = samples[k].metainfo
-                pad_h, pad_w = meta.get('batch_input_shape', (h, w))
+            meta = getattr(samples[k], 'metainfo', {}) \
+                if k < len(samples) else {}
+            pad_h, pad_w = meta.get('batch_input_shape', (h, w))
             result.append((image, (h, w, pad_h, pad_w)))
         return result

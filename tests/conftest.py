@@ -1,0 +1,8 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+import os
+import sys
+
+# mmadmd first (mmrazor compat), then the toy models on the path.
+import mmadmd  # noqa: F401,I001
+
+sys.path.insert(0, os.path.dirname(__file__))
