@@ -1,19 +1,35 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """mmadmd's registries.
 
-Losses and recorders go straight into mmrazor's ``MODELS`` and
-``TASK_UTILS`` (they are used inside mmrazor distillers). Hooks get a
-registry of their own under mmengine's root, so every downstream scope
-reaches them with one spelling: ``dict(type='mmadmd.WeightIncreasingHook')``
-works in mmdet-, mmrotate- and mmrazor-scoped configs alike.
+``ADMDLoss`` and ``DiscrepancyMaskRecorder`` are registered in mmrazor's
+``MODELS`` and ``TASK_UTILS`` themselves, so ``type='ADMDLoss'`` works in any
+mmrazor-scoped distiller. The registries here add the ``mmadmd`` scope:
+
+- ``MODELS`` and ``TASK_UTILS`` are children of mmrazor's, so a model built
+  with ``_scope_='mmadmd'`` finds every mmrazor component, and mmengine
+  imports ``mmadmd`` (with its mmrazor compat) by itself when it meets that
+  scope: configs work even when ``custom_imports`` was replaced by
+  inheritance.
+- ``HOOKS`` is a child of mmengine's root, so
+  ``dict(type='mmadmd.WeightIncreasingHook')`` works in mmdet-, mmrotate- and
+  mmrazor-scoped configs alike.
 """
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import Registry
+from mmrazor.registry import MODELS as MMRAZOR_MODELS
+from mmrazor.registry import TASK_UTILS as MMRAZOR_TASK_UTILS
 
+MODELS = Registry(
+    'model', parent=MMRAZOR_MODELS, scope='mmadmd', locations=['mmadmd.models'])
+TASK_UTILS = Registry(
+    'task util',
+    parent=MMRAZOR_TASK_UTILS,
+    scope='mmadmd',
+    locations=['mmadmd.models'])
 HOOKS = Registry(
     'hook',
     parent=MMENGINE_HOOKS,
     scope='mmadmd',
     locations=['mmadmd.engine.hooks'])
 
-__all__ = ['HOOKS']
+__all__ = ['MODELS', 'TASK_UTILS', 'HOOKS']

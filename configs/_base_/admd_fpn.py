@@ -1,0 +1,60 @@
+# ADMD on every FPN level of a dense detector: a drop-in fragment.
+#
+# Inherit it beside your student's config and build the model from it; it
+# only defines admd_* keys, so it never collides with your config's keys:
+#
+#   _base_ = ['my_retinanet_r50.py', 'mmadmd::_base_/admd_fpn.py']
+#   model = dict(_base_.admd_model,
+#                architecture=dict(_base_.model, _scope_='mmdet'),
+#                teacher=dict(cfg_path='my_retinanet_r101.py'),
+#                teacher_ckpt='work_dirs/teacher/epoch_24.pth')
+#   default_hooks = dict(admd_weight_increasing=_base_.admd_weight_increasing_hook)
+#   val_cfg = _base_.admd_val_cfg
+#
+# Robust to inheritance replacing lists: the model is built in the 'mmadmd'
+# scope, which imports mmadmd (and its mmrazor compat) by itself, so it does
+# not depend on `custom_imports`; the weight-increasing hook is a *default*
+# hook (a dict, merged key by key), so your `custom_hooks` cannot drop it.
+
+# ADMD settings shared by the shipped configs. Provisional: from a one-seed
+# CPU pilot (MEASURED.md: normalized features, loss weight 3, tau 1); the
+# mini benchmark (docs/benchmarks.md) will tune them.
+admd_loss = dict(
+    type='ADMDLoss',
+    loss_weight=3.0,
+    tau=1.0,
+    mask_type='softmax',
+    normalize='channel')
+
+admd_model = dict(
+    _delete_=True,  # replaces the student's `model` it is merged over
+    _scope_='mmadmd',
+    type='FpnTeacherDistill',
+    architecture=None,  # the student: set it (a model dict or cfg_path)
+    teacher=None,  # the teacher: set it (a model dict or cfg_path)
+    teacher_ckpt=None,  # --cfg-options model.teacher_ckpt=teacher.pth
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(fpn=dict(type='ModuleOutputs', source='neck')),
+        teacher_recorders=dict(fpn=dict(type='ModuleOutputs', source='neck')),
+        distill_losses=dict(loss_admd_fpn=admd_loss),
+        loss_forward_mappings=dict(
+            loss_admd_fpn=dict(
+                preds_S=dict(from_student=True, recorder='fpn'),
+                preds_T=dict(from_student=False, recorder='fpn')))))
+
+admd_weight_increasing_hook = dict(
+    type='mmadmd.WeightIncreasingHook',
+    mode='adaptive',
+    warmup_iters=500,
+    momentum=0.99,
+    power=1.0,
+    max_ratio=4.0,
+    interval=1)
+
+# Evaluate the student and the teacher at each validation.
+admd_val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+
+# Optional: mask heatmaps over the inputs, in work_dir/vis/masks.
+admd_mask_vis_hook = dict(
+    type='mmadmd.DiscrepancyMaskVisualizationHook', interval=1000)

@@ -1,0 +1,45 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.hub import get_config
+from mmengine.model import BaseModel
+from mmengine.registry import MODELS as MMENGINE_MODELS
+
+from mmadmd.registry import MODELS
+
+
+@MODELS.register_module(name='ConfigModel')
+def build_model_from_config(config: str,
+                            cfg_options: Optional[dict] = None) -> BaseModel:
+    """Build the ``model`` of another config file, in that config's scope.
+
+    mmrazor distillers take the teacher (or student) as a model dict or as
+    ``dict(cfg_path='mmdet::...')``, but ``cfg_path`` only accepts configs
+    shipped inside a package. This builder also takes a local file, so a
+    distillation config can name a teacher config instead of copying its
+    model (mmengine forbids two bases that both define ``model``).
+
+    Args:
+        config (str): Path of a config file, or ``'package::rel/path.py'``.
+        cfg_options (dict, optional): Overrides merged into that config
+            before building, in ``--cfg-options`` form, e.g.
+            ``{'model.backbone.init_cfg': None}``. Defaults to None.
+
+    Returns:
+        BaseModel: The built model, not initialized (no weights loaded).
+
+    Examples:
+        >>> teacher = dict(
+        ...     type='mmadmd.ConfigModel',
+        ...     config='configs/detectors/retinanet_r101_fpn_2x_dior.py')
+    """
+    cfg = get_config(config) if '::' in config else Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if 'model' not in cfg:
+        raise KeyError(f'ConfigModel: {config} defines no `model`.')
+    model_cfg = cfg.model.copy()
+    # Build in the scope the model was written for (mmdet, mmrotate, ...).
+    model_cfg.setdefault('_scope_', cfg.get('default_scope', None))
+    return MMENGINE_MODELS.build(model_cfg)
