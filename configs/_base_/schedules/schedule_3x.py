@@ -1,17 +1,28 @@
 # 3x schedule: 36 epochs, learning rate x0.1 at epochs 27 and 33.
-# Named schedule_* so that it can be inherited beside a full mmdet/mmrotate
-# config (mmengine forbids duplicate keys among bases); detector configs
-# assign them: train_cfg = _base_.schedule_train_cfg, ...
-schedule_train_cfg = dict(
-    _delete_=True, type='EpochBasedTrainLoop', max_epochs=36, val_interval=1)
-schedule_param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=36,
-        by_epoch=True,
-        milestones=[27, 33],
-        gamma=0.1)
-]
+#
+# One key, schedule_3x, so that it can be inherited beside a full
+# mmdet/mmrotate config and beside other schedules (mmengine forbids
+# duplicate keys among bases). Configs apply it with:
+#   train_cfg = _base_.schedule_3x.train_cfg
+#   param_scheduler = _base_.schedule_3x.param_scheduler
+schedule_3x = dict(
+    train_cfg=dict(
+        _delete_=True,
+        type='EpochBasedTrainLoop',
+        max_epochs=36,
+        val_interval=1),
+    param_scheduler=[
+        dict(
+            type='LinearLR',
+            start_factor=0.001,
+            by_epoch=False,
+            begin=0,
+            end=500),
+        dict(
+            type='MultiStepLR',
+            begin=0,
+            end=36,
+            by_epoch=True,
+            milestones=[27, 33],
+            gamma=0.1)
+    ])

@@ -1,0 +1,13 @@
+# Rotated RetinaNet R50 on split DOTA v1.0: mmrotate's model, mmadmd's
+# train/val split and schedule.
+_base_ = [
+    'mmrotate::rotated_retinanet/rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py',
+    '../_base_/datasets/dota.py', '../_base_/schedules/schedule_1x.py'
+]
+train_dataloader = _base_.dota_data.train_dataloader
+val_dataloader = _base_.dota_data.val_dataloader
+test_dataloader = _base_.dota_data.test_dataloader
+val_evaluator = _base_.dota_data.val_evaluator
+test_evaluator = _base_.dota_data.test_evaluator
+train_cfg = _base_.schedule_1x.train_cfg
+param_scheduler = _base_.schedule_1x.param_scheduler
