@@ -1,0 +1,97 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+import copy
+import os
+import os.path as osp
+from typing import Tuple
+
+from mmengine.config import Config
+from mmengine.runner import CheckpointLoader, save_checkpoint
+
+#: Prefix of the student's weights in mmrazor distillation algorithms.
+STUDENT_PREFIX = 'architecture.'
+
+
+def student_config(cfg: Config) -> Config:
+    """The student's own config from a distillation config.
+
+    The model becomes ``model.architecture``; mmadmd/mmrazor-only settings
+    (``admd_*`` pieces, mmadmd hooks and imports, the distillation val loop,
+    the CPU DDP wrapper) are removed, so that mmdet/mmrotate alone can load
+    it.
+
+    Args:
+        cfg (Config): The distillation config.
+
+    Returns:
+        Config: The student's config.
+    """
+    arch = cfg.model.get('architecture')
+    if not isinstance(arch, dict) or 'type' not in arch:
+        raise ValueError(
+            'export_student: model.architecture must be a model dict (as in '
+            "mmadmd's configs), got "
+            f'{arch!r}. For cfg_path students, use that config directly.')
+    out = {
+        k: copy.deepcopy(v)
+        for k, v in cfg.to_dict().items() if not k.startswith('admd_')
+    }
+    out['model'] = copy.deepcopy(cfg.to_dict()['model']['architecture'])
+    out['model'].pop('_scope_', None)  # default_scope covers it
+    out['default_hooks'] = {
+        name: hook
+        for name, hook in out.get('default_hooks', {}).items()
+        if not _is_mmadmd(hook)
+    }
+    out['custom_hooks'] = [
+        h for h in out.get('custom_hooks', []) if not _is_mmadmd(h)
+    ]
+    imports = out.get('custom_imports', {}).get('imports', [])
+    if imports:
+        out['custom_imports']['imports'] = [
+            i for i in imports if not i.startswith('mmadmd')
+        ]
+    if 'Distill' in str(out.get('val_cfg', {}).get('type', '')):
+        out['val_cfg'] = dict(type='ValLoop')
+    if 'CPUDistributed' in str(out.get('model_wrapper_cfg', {})):
+        out.pop('model_wrapper_cfg')
+    return Config(out)
+
+
+def _is_mmadmd(hook: dict) -> bool:
+    return str(hook.get('type', '')).startswith('mmadmd.')
+
+
+def export_student(config: str, checkpoint: str,
+                   out_dir: str) -> Tuple[str, str]:
+    """Write the student of a distillation checkpoint as a plain detector.
+
+    Args:
+        config (str): The distillation config file.
+        checkpoint (str): The distillation checkpoint.
+        out_dir (str): Output folder.
+
+    Returns:
+        tuple[str, str]: Paths of ``student.pth`` and ``student_config.py``.
+    """
+    cfg = Config.fromfile(config)
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    student = {
+        k[len(STUDENT_PREFIX):]: v
+        for k, v in state.items() if k.startswith(STUDENT_PREFIX)
+    }
+    if not student:
+        raise KeyError(
+            f'export_student: {checkpoint} has no "{STUDENT_PREFIX}*" '
+            'weights; is it a checkpoint of an mmrazor distillation?')
+    meta = dict(ckpt.get('meta', {}))
+    meta.pop('hook_msgs', None)
+    meta['exported_from'] = osp.abspath(checkpoint)
+    os.makedirs(out_dir, exist_ok=True)
+    ckpt_path = osp.join(out_dir, 'student.pth')
+    cfg_path = osp.join(out_dir, 'student_config.py')
+    save_checkpoint(dict(state_dict=student, meta=meta), ckpt_path)
+    student_config(cfg).dump(cfg_path)
+    return ckpt_path, cfg_path
+
+
