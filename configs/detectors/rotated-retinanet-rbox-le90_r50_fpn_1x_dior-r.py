@@ -1,7 +1,7 @@
 # Rotated RetinaNet R50 on DIOR-R: mmrotate's model, mmadmd's data pieces.
 _base_ = [
     'mmrotate::rotated_retinanet/rotated-retinanet-rbox-le90_r50_fpn_1x_dior.py',
-    '../_base_/datasets/dior_r.py', '../_base_/schedules/schedule_1x.py'
+    '../_base_/datasets/dior_r.py', '../_base_/schedules.py'
 ]
 train_dataloader = _base_.dior_r_data.train_dataloader
 val_dataloader = _base_.dior_r_data.val_dataloader

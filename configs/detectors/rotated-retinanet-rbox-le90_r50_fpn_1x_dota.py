@@ -2,7 +2,7 @@
 # train/val split and schedule.
 _base_ = [
     'mmrotate::rotated_retinanet/rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py',
-    '../_base_/datasets/dota.py', '../_base_/schedules/schedule_1x.py'
+    '../_base_/datasets/dota.py', '../_base_/schedules.py'
 ]
 train_dataloader = _base_.dota_data.train_dataloader
 val_dataloader = _base_.dota_data.val_dataloader

@@ -1,4 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
+from .cli import add_runner_args, build_runner, load_config
 from .config_utils import adapt_data, distill_options, tiny_model_options
 
-__all__ = ['adapt_data', 'distill_options', 'tiny_model_options']
+__all__ = [
+    'adapt_data', 'distill_options', 'tiny_model_options', 'add_runner_args',
+    'build_runner', 'load_config'
+]
