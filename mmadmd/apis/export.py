@@ -2,7 +2,7 @@
 import copy
 import os
 import os.path as osp
-from typing import Tuple
+from typing import Tuple, Union
 
 from mmengine.config import Config
 from mmengine.runner import CheckpointLoader, save_checkpoint
@@ -61,19 +61,19 @@ def _is_mmadmd(hook: dict) -> bool:
     return str(hook.get('type', '')).startswith('mmadmd.')
 
 
-def export_student(config: str, checkpoint: str,
+def export_student(config: Union[str, Config], checkpoint: str,
                    out_dir: str) -> Tuple[str, str]:
     """Write the student of a distillation checkpoint as a plain detector.
 
     Args:
-        config (str): The distillation config file.
+        config (str | Config): The distillation config (file).
         checkpoint (str): The distillation checkpoint.
         out_dir (str): Output folder.
 
     Returns:
         tuple[str, str]: Paths of ``student.pth`` and ``student_config.py``.
     """
-    cfg = Config.fromfile(config)
+    cfg = config if isinstance(config, Config) else Config.fromfile(config)
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt)
     student = {

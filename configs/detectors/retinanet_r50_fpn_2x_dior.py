@@ -1,0 +1,14 @@
+# RetinaNet R50 on DIOR (20 classes): mmdet's model, mmadmd's data pieces
+# and schedule.
+_base_ = [
+    'mmdet::retinanet/retinanet_r50_fpn_2x_coco.py',
+    '../_base_/datasets/dior.py', '../_base_/schedules.py'
+]
+model = dict(bbox_head=dict(num_classes=20))
+train_dataloader = _base_.dior_data.train_dataloader
+val_dataloader = _base_.dior_data.val_dataloader
+test_dataloader = _base_.dior_data.test_dataloader
+val_evaluator = _base_.dior_data.val_evaluator
+test_evaluator = _base_.dior_data.test_evaluator
+train_cfg = _base_.schedule_2x.train_cfg
+param_scheduler = _base_.schedule_2x.param_scheduler
