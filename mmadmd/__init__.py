@@ -9,6 +9,7 @@ Importing the package registers ``ADMDLoss`` (mmrazor ``MODELS``),
 # First: lets mmrazor 1.0.0 import on torch != 1.13 (see compat.py).
 from . import compat  # noqa: F401,I001
 from .apis import *  # noqa: F401,F403,E402
+from .datasets import *  # noqa: F401,F403,E402
 from .engine import *  # noqa: F401,F403,E402
 from .models import *  # noqa: F401,F403,E402
 from .version import __version__  # noqa: E402

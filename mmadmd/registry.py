@@ -10,10 +10,13 @@ mmrazor-scoped distiller. The registries here add the ``mmadmd`` scope:
   imports ``mmadmd`` (with its mmrazor compat) by itself when it meets that
   scope: configs work even when ``custom_imports`` was replaced by
   inheritance.
+- ``DATASETS`` is a child of mmdet's: ``type='mmadmd.DIORHBBDataset'``
+  imports mmadmd by itself from an mmdet-scoped config.
 - ``HOOKS`` is a child of mmengine's root, so
   ``dict(type='mmadmd.WeightIncreasingHook')`` works in mmdet-, mmrotate- and
   mmrazor-scoped configs alike.
 """
+from mmdet.registry import DATASETS as MMDET_DATASETS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import Registry
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
@@ -26,10 +29,15 @@ TASK_UTILS = Registry(
     parent=MMRAZOR_TASK_UTILS,
     scope='mmadmd',
     locations=['mmadmd.models'])
+DATASETS = Registry(
+    'dataset',
+    parent=MMDET_DATASETS,
+    scope='mmadmd',
+    locations=['mmadmd.datasets'])
 HOOKS = Registry(
     'hook',
     parent=MMENGINE_HOOKS,
     scope='mmadmd',
     locations=['mmadmd.engine.hooks'])
 
-__all__ = ['MODELS', 'TASK_UTILS', 'HOOKS']
+__all__ = ['MODELS', 'TASK_UTILS', 'DATASETS', 'HOOKS']

@@ -54,7 +54,45 @@ def student_config(cfg: Config) -> Config:
         out['val_cfg'] = dict(type='ValLoop')
     if 'CPUDistributed' in str(out.get('model_wrapper_cfg', {})):
         out.pop('model_wrapper_cfg')
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        _plain_datasets(out.get(key))
     return Config(out)
+
+
+def _plain_datasets(node) -> None:
+    """Swap mmadmd dataset classes for their mmdet/mmrotate base classes.
+
+    ``init_detector`` builds the test dataset for its metainfo; the exported
+    config must not need mmadmd for that. The base class gets the same
+    metainfo (classes, palette), so inference and visualization are alike.
+    """
+    from mmadmd.registry import DATASETS
+    if isinstance(node, list):
+        for item in node:
+            _plain_datasets(item)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get('type')
+    if isinstance(kind, str) and kind.startswith('mmadmd.'):
+        cls = DATASETS.get(kind)
+        base = next(b for b in cls.__mro__[1:]
+                    if DATASETS.parent.get(b.__name__) is b)
+        node['type'] = base.__name__
+        metainfo = dict(cls.METAINFO)
+        metainfo.update(node.get('metainfo') or {})
+        node['metainfo'] = metainfo
+    for value in node.values():
+        _plain_datasets(value)
+
+
+def _dataset_meta(cfg: Config) -> dict:
+    """Metainfo of the test dataset's class, for the checkpoint's meta."""
+    from mmengine.registry import DATASETS, init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    dataset = cfg.test_dataloader.dataset
+    return dict(DATASETS.get(dataset.type).METAINFO,
+                **(dataset.get('metainfo') or {}))
 
 
 def _is_mmadmd(hook: dict) -> bool:
@@ -85,6 +123,8 @@ def export_student(config: Union[str, Config], checkpoint: str,
             f'export_student: {checkpoint} has no "{STUDENT_PREFIX}*" '
             'weights; is it a checkpoint of an mmrazor distillation?')
     meta = dict(ckpt.get('meta', {}))
+    # init_detector takes the class names from here.
+    meta.setdefault('dataset_meta', _dataset_meta(cfg))
     meta.pop('hook_msgs', None)
     meta['exported_from'] = osp.abspath(checkpoint)
     os.makedirs(out_dir, exist_ok=True)

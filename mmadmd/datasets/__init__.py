@@ -1,3 +1,5 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""Datasets (DIOR, DIOR-R, DOTA) land with the detector issue."""
-__all__: list = []
+from .dior import DIORHBBDataset
+from .dota_split import split_dota
+
+__all__ = ['DIORHBBDataset', 'split_dota']

@@ -12,7 +12,7 @@ from mmengine.config import Config, ConfigDict
 
 def tiny_model_options(depth: int = 18,
                        base_channels: int = 16,
-                       fpn_channels: int = 32,
+                       fpn_channels: int = 64,
                        stacked_convs: int = 1,
                        prefix: str = 'model.') -> Dict[str, Any]:
     """``--cfg-options``-style overrides that shrink a ResNet-FPN detector.
@@ -24,8 +24,9 @@ def tiny_model_options(depth: int = 18,
     Args:
         depth (int): ResNet depth (18, 34, 50, 101). Defaults to 18.
         base_channels (int): Width of the first ResNet stage. Defaults to 16.
-        fpn_channels (int): FPN and head channels; a multiple of 32 keeps
-            GroupNorm heads valid. Defaults to 32.
+        fpn_channels (int): FPN and head channels. GroupNorm heads (FCOS,
+            GFL) use 32 groups: 64 channels keep 2 per group, which a 1x1
+            P7 level of a 128 px image needs. Defaults to 64.
         stacked_convs (int): Convs per head branch. Defaults to 1.
         prefix (str): Key prefix of the model, e.g. ``'model.architecture.'``
             for the student of a distillation config. Defaults to
@@ -47,6 +48,44 @@ def tiny_model_options(depth: int = 18,
         'bbox_head.stacked_convs': stacked_convs,
     }
     return {prefix + k: v for k, v in options.items()}
+
+
+def no_pretrained_options(cfg: Config) -> Dict[str, Any]:
+    """Options that switch off every ``Pretrained`` init of ``cfg.model``.
+
+    Shipped configs initialize backbones from ImageNet checkpoints that are
+    downloaded on first use; tests and offline machines switch that off.
+    A ``ConfigModel`` teacher gets the same through its ``cfg_options``.
+
+    Args:
+        cfg (Config): A detector or distillation config.
+
+    Returns:
+        dict: Options for :meth:`Config.merge_from_dict`.
+    """
+    from mmengine.hub import get_config
+
+    def visit(node: Any, path: str, options: Dict[str, Any]) -> None:
+        if not isinstance(node, dict):
+            return
+        init = node.get('init_cfg')
+        if isinstance(init, dict) and init.get('type') == 'Pretrained':
+            options[path + 'init_cfg'] = None
+        if str(node.get('type', '')).endswith('ConfigModel'):
+            config = node['config']
+            sub_cfg = get_config(config) if '::' in config else \
+                Config.fromfile(config)
+            sub_cfg.merge_from_dict(node.get('cfg_options') or {})
+            sub: Dict[str, Any] = dict(node.get('cfg_options') or {})
+            visit(sub_cfg.model, 'model.', sub)
+            options[path + 'cfg_options'] = sub
+            return
+        for key, value in node.items():
+            visit(value, f'{path}{key}.', options)
+
+    options: Dict[str, Any] = {}
+    visit(cfg.model, 'model.', options)
+    return options
 
 
 def _walk(node: Any) -> Iterator[dict]:

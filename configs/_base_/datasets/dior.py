@@ -9,19 +9,19 @@
 # (and the same for val/test dataloaders and evaluators).
 dior_data_root = 'data/DIOR/'
 dior_train_pipeline = [
-    dict(type='mmdet.LoadImageFromFile'),
-    dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.Resize', scale=(800, 800), keep_ratio=True),
-    dict(type='mmdet.RandomFlip', prob=0.5),
-    dict(type='mmdet.PackDetInputs')
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=(800, 800), keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs')
 ]
 dior_test_pipeline = [
-    dict(type='mmdet.LoadImageFromFile'),
-    dict(type='mmdet.Resize', scale=(800, 800), keep_ratio=True),
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(800, 800), keep_ratio=True),
     # after Resize, so that the boxes keep their original scale
-    dict(type='mmdet.LoadAnnotations', with_bbox=True),
+    dict(type='LoadAnnotations', with_bbox=True),
     dict(
-        type='mmdet.PackDetInputs',
+        type='PackDetInputs',
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor'))
 ]
@@ -36,7 +36,7 @@ dior_train_dataloader = dict(
         type='ConcatDataset',
         datasets=[
             dict(
-                type='mmdet.DIORHBBDataset',
+                type='mmadmd.DIORHBBDataset',
                 data_root=dior_data_root,
                 ann_file=f'ImageSets/Main/{split}.txt',
                 img_subdir='JPEGImages-trainval',
@@ -51,14 +51,14 @@ dior_test_dataloader = dict(
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='mmdet.DIORHBBDataset',
+        type='mmadmd.DIORHBBDataset',
         data_root=dior_data_root,
         ann_file='ImageSets/Main/test.txt',
         img_subdir='JPEGImages-test',
         test_mode=True,
         pipeline=dior_test_pipeline))
 dior_evaluator = dict(
-    _delete_=True, type='mmdet.VOCMetric', metric='mAP', eval_mode='area')
+    _delete_=True, type='VOCMetric', metric='mAP', eval_mode='area')
 dior_data = dict(
     train_dataloader=dior_train_dataloader,
     val_dataloader=dior_test_dataloader,

@@ -1,0 +1,49 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""Every shipped config builds its model and dataloaders, offline."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
+from mmengine.runner import Runner
+
+from mmadmd.utils import adapt_data, no_pretrained_options
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = sorted(
+    glob.glob(osp.join(ROOT, 'configs', 'detectors', '*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'admd', '*.py')))
+
+
+def test_configs_are_shipped():
+    names = [osp.basename(c) for c in CONFIGS]
+    for family in ('retina', 'fcos', 'gfl', 'rotated-retina'):
+        assert any(n.startswith(f'admd_fpn_{family}-') for n in names), family
+    assert len(CONFIGS) >= 20
+
+
+@pytest.mark.parametrize(
+    'path', CONFIGS, ids=[osp.basename(c)[:-3] for c in CONFIGS])
+def test_config_builds_offline(path, dior_root, dota_split_root):
+    cfg = Config.fromfile(path)
+    data_root = dota_split_root if 'dota' in path else dior_root
+    adapt_data(cfg, data_root=data_root, num_workers=0)
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    # The override users of this test rely on: no ImageNet downloads.
+    cfg.merge_from_dict(no_pretrained_options(cfg))
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    is_distill = type(model).__name__ == 'FpnTeacherDistill'
+    assert is_distill == osp.basename(path).startswith('admd_')
+    if is_distill:
+        assert type(model.teacher).__name__ == type(model.student).__name__
+        losses = [type(m).__name__ for m in model.distiller.distill_losses.values()]
+        assert losses == ['ADMDLoss']
+        # ADMD sees every FPN level of both.
+        feats = model.student.extract_feat(torch.rand(1, 3, 128, 128))
+        assert len(feats) == 5
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = Runner.build_dataloader(cfg.get(key))
+        assert len(loader.dataset) > 0, key
