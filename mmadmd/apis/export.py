@@ -50,7 +50,7 @@ def student_config(cfg: Config) -> Config:
         out['custom_imports']['imports'] = [
             i for i in imports if not i.startswith('mmadmd')
         ]
-    if 'Distill' in str(out.get('val_cfg', {}).get('type', '')):
+    if 'Distill' in str((out.get('val_cfg') or {}).get('type', '')):
         out['val_cfg'] = dict(type='ValLoop')
     if 'CPUDistributed' in str(out.get('model_wrapper_cfg', {})):
         out.pop('model_wrapper_cfg')

@@ -1,0 +1,258 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The end-to-end demo behind ``make demo`` (see ``tools/demo.py``).
+
+Sizes (documented in the README and chosen for 2 CPU cores): 256x256 scenes,
+160 train + 40 val images for training and 100 test images for evaluation;
+teacher RetinaNet with a half-width ResNet-34 trained 1200 iterations, the
+student (quarter-width ResNet-18) 600 iterations alone and 600 iterations
+with ADMD, batch 8.
+"""
+import glob
+import json
+import os
+import os.path as osp
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+from mmadmd.apis.export import export_student
+from mmadmd.utils import adapt_data
+
+CONFIG_DIR = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
+    'demo')
+if not osp.isdir(CONFIG_DIR):  # installed wheel: configs ship in .mim
+    CONFIG_DIR = osp.join(
+        osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim', 'configs',
+        'demo')
+TEACHER_CFG = 'retinanet_r34-w32_fpn_demo_synthetic-dior.py'
+STUDENT_CFG = 'retinanet_r18-w16_fpn_demo_synthetic-dior.py'
+ADMD_CFG = 'admd_fpn_retina-r34-w32_retina-r18-w16_demo_synthetic-dior.py'
+MAP_KEY = 'pascal_voc/mAP'
+
+
+@dataclass
+class DemoSettings:
+    """Sizes of the demo.
+
+    Args:
+        num_train (int): Training scenes (plus ``num_val``, also trained on).
+        num_val (int): Validation scenes.
+        num_test (int): Test scenes, for the mAP.
+        size (int): Scene side in pixels.
+        teacher_iters (int): Teacher training iterations.
+        student_iters (int): Iterations of the student, alone and with ADMD.
+        batch_size (int): Training batch size.
+        seed (int): Seed of the scenes and of training.
+    """
+    num_train: int = 160
+    num_val: int = 40
+    num_test: int = 100
+    size: int = 256
+    teacher_iters: int = 1200
+    student_iters: int = 600
+    batch_size: int = 8
+    seed: int = 0
+
+    @classmethod
+    def quick(cls) -> 'DemoSettings':
+        """A smoke run of about a minute (the tests use it)."""
+        return cls(
+            num_train=8,
+            num_val=2,
+            num_test=4,
+            size=128,
+            teacher_iters=4,
+            student_iters=4,
+            batch_size=2)
+
+
+class ProgressBarHook(Hook):
+    """A tqdm bar over the training iterations, with the current loss."""
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, desc: str) -> None:
+        self.desc = desc
+        self.bar = None
+
+    def before_train(self, runner) -> None:
+        from tqdm import tqdm
+        self.bar = tqdm(
+            total=runner.max_iters, desc=self.desc, unit='it', leave=True)
+
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs: Optional[dict] = None) -> None:
+        if outputs and 'loss' in outputs:
+            self.bar.set_postfix(loss=f"{float(outputs['loss']):.3f}")
+        self.bar.update(1)
+
+    def after_train(self, runner) -> None:
+        self.bar.close()
+
+
+@dataclass
+class StageResult:
+    """What one training stage produced."""
+    name: str
+    work_dir: str
+    checkpoint: str
+    metrics: Dict[str, float]
+    seconds: float
+    params: int
+    scalars: List[dict] = field(default_factory=list)
+
+
+def _stage_cfg(config: str, work_dir: str, data_root: str,
+               settings: DemoSettings, iters: int) -> Config:
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, config))
+    scale = (settings.size, settings.size)
+    adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
+    cfg.train_dataloader.batch_size = settings.batch_size
+    cfg.work_dir = work_dir
+    cfg.train_cfg.max_iters = iters
+    # Evaluate once, after training (runner.test), not during it.
+    cfg.train_cfg.val_interval = iters + 1
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.param_scheduler[0].end = max(1, min(50, iters // 10))
+    cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
+    cfg.param_scheduler[1].end = iters
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.default_hooks.logger.interval = max(1, min(25, iters // 4))
+    cfg.randomness = dict(seed=settings.seed)
+    cfg.log_level = 'WARNING'
+    cfg.experiment_name = osp.basename(work_dir)
+    return cfg
+
+
+def _train_and_test(name: str, cfg: Config) -> StageResult:
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(ProgressBarHook(name))
+    runner.train()
+    metrics = runner.test()
+    seconds = time.time() - start
+    model = runner.model
+    student = getattr(model, 'student', model)
+    scalars_file = glob.glob(
+        osp.join(runner.log_dir, 'vis_data', 'scalars.json'))
+    scalars = [json.loads(line) for line in open(scalars_file[0])] \
+        if scalars_file else []
+    return StageResult(
+        name=name,
+        work_dir=cfg.work_dir,
+        checkpoint=osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth'),
+        metrics={k: float(v) for k, v in metrics.items()},
+        seconds=seconds,
+        params=sum(p.numel() for p in student.parameters()),
+        scalars=scalars)
+
+
+def _banner(step: int, total: int, text: str) -> None:
+    print(f'\n[{step}/{total}] {text}', flush=True)
+
+
+def generate_data(data_root: str, settings: DemoSettings) -> None:
+    """Write the scenes, or reuse them if written with the same settings."""
+    from mmadmd.datasets.synthetic import write_dior
+    stamp = osp.join(data_root, 'demo_settings.json')
+    wanted = dict(
+        num_train=settings.num_train,
+        num_val=settings.num_val,
+        num_test=settings.num_test,
+        size=settings.size,
+        seed=settings.seed)
+    if osp.exists(stamp) and json.load(open(stamp)) == wanted:
+        print(f'    reusing {data_root}')
+        return
+    from tqdm import tqdm
+    total = settings.num_train + settings.num_val + settings.num_test
+    with tqdm(total=total, desc='scenes', unit='img') as bar:
+        write_dior(
+            data_root,
+            settings.num_train,
+            settings.num_val,
+            settings.num_test,
+            size=settings.size,
+            seed=settings.seed,
+            overwrite=True,
+            progress=lambda: bar.update(1))
+    with open(stamp, 'w') as f:
+        json.dump(wanted, f)
+
+
+def run_demo(work_dir: str, data_root: str,
+             settings: Optional[DemoSettings] = None) -> Dict:
+    """Run the whole demo and write ``<work_dir>/report.md``.
+
+    Args:
+        work_dir (str): Output folder (one sub-folder per stage).
+        data_root (str): Folder of the synthetic DIOR scenes.
+        settings (DemoSettings, optional): Sizes; the documented defaults
+            when None.
+
+    Returns:
+        dict: mAP and time per stage, the report's path and the exported
+        student's files.
+    """
+    settings = settings or DemoSettings()
+    os.makedirs(work_dir, exist_ok=True)
+    data_root = osp.abspath(data_root)
+    total = 6
+    t0 = time.time()
+    _banner(1, total, f'synthetic DIOR scenes -> {data_root}')
+    generate_data(data_root, settings)
+
+    _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
+    teacher = _train_and_test(
+        'teacher',
+        _stage_cfg(TEACHER_CFG, osp.join(work_dir, 'teacher'), data_root,
+                   settings, settings.teacher_iters))
+
+    _banner(3, total,
+            f'student alone: {settings.student_iters} iterations')
+    student = _train_and_test(
+        'student',
+        _stage_cfg(STUDENT_CFG, osp.join(work_dir, 'student'), data_root,
+                   settings, settings.student_iters))
+
+    _banner(4, total,
+            f'student with ADMD: {settings.student_iters} iterations')
+    admd_cfg = _stage_cfg(ADMD_CFG, osp.join(work_dir, 'admd'), data_root,
+                          settings, settings.student_iters)
+    admd_cfg.model.teacher_ckpt = teacher.checkpoint
+    admd_cfg.custom_hooks[0].interval = max(1, settings.student_iters // 2)
+    admd = _train_and_test('student + ADMD', admd_cfg)
+
+    _banner(5, total, 'export the distilled student as a plain detector')
+    ckpt, student_cfg = export_student(admd_cfg, admd.checkpoint,
+                                       osp.join(work_dir, 'exported'))
+    print(f'    {ckpt}\n    {student_cfg}')
+
+    _banner(6, total, 'report')
+    from mmadmd.apis.report import write_report
+    report = write_report(work_dir, [teacher, student, admd], settings,
+                          time.time() - t0)
+    summary = {
+        r.name: dict(mAP=r.metrics.get(MAP_KEY), seconds=round(r.seconds))
+        for r in (teacher, student, admd)
+    }
+    print('\n' + open(report).read().split('## Plots')[0])
+    print(f'report: {report}')
+    with open(osp.join(work_dir, 'summary.json'), 'w') as f:
+        json.dump(summary, f, indent=2)
+    return dict(
+        stages=summary,
+        report=report,
+        student_checkpoint=ckpt,
+        student_config=student_cfg)
+
+
+__all__ = ['DemoSettings', 'run_demo', 'generate_data']

@@ -1,0 +1,55 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""`make demo`: distill a detector end to end on synthetic DIOR scenes.
+
+Generates synthetic remote-sensing scenes in the DIOR layout, trains a
+teacher (RetinaNet, half-width ResNet-34), trains the student alone
+(quarter-width ResNet-18) and distills the same student with ADMD on the same
+budget, evaluates the three (VOC mAP@0.5 on the test split), exports the
+distilled student as a plain mmdet detector and writes
+``<work-dir>/report.md`` with the table, loss and weight-ratio plots and
+discrepancy-mask heatmaps. Runs on CPU.
+
+Example:
+    python tools/demo.py --work-dir work_dirs/demo
+    python tools/demo.py --quick        # a smoke run of about a minute
+"""
+# First: mmrazor compat, registries.
+import mmadmd  # noqa: F401,I001
+
+import argparse
+
+from mmadmd.apis.demo import DemoSettings, run_demo
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Distill a detector on synthetic remote-sensing scenes',
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument(
+        '--data-root',
+        default='data/synthetic_dior',
+        help='where the scenes are generated (reused if already there)')
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help='tiny sizes: a smoke run (used by the tests)')
+    parser.add_argument('--teacher-iters', type=int)
+    parser.add_argument('--student-iters', type=int)
+    parser.add_argument('--seed', type=int, default=0)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    settings = DemoSettings.quick() if args.quick else DemoSettings()
+    if args.teacher_iters:
+        settings.teacher_iters = args.teacher_iters
+    if args.student_iters:
+        settings.student_iters = args.student_iters
+    settings.seed = args.seed
+    run_demo(args.work_dir, args.data_root, settings)
+
+
+if __name__ == '__main__':
+    main()
