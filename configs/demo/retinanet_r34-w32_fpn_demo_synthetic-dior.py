@@ -7,7 +7,7 @@ demo_data_root = 'data/synthetic_dior/'
 demo_classes = ('airplane', 'bridge', 'ship', 'storagetank', 'tenniscourt',
                 'vehicle')
 demo_scale = (256, 256)
-demo_iters = 600
+demo_iters = 600  # tools/demo.py sets the iterations of each stage
 
 model = dict(
     backbone=dict(depth=34, base_channels=32, init_cfg=None),

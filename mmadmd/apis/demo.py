@@ -3,11 +3,10 @@
 
 Sizes (documented in the README and chosen for 2 CPU cores): 256x256 scenes,
 160 train + 40 val images for training and 100 test images for evaluation;
-teacher RetinaNet with a half-width ResNet-34 trained 1200 iterations, the
+teacher RetinaNet with a half-width ResNet-34 trained 1000 iterations, the
 student (quarter-width ResNet-18) 600 iterations alone and 600 iterations
 with ADMD, batch 8.
 """
-import glob
 import json
 import os
 import os.path as osp
@@ -53,7 +52,7 @@ class DemoSettings:
     num_val: int = 40
     num_test: int = 100
     size: int = 256
-    teacher_iters: int = 1200
+    teacher_iters: int = 1000
     student_iters: int = 600
     batch_size: int = 8
     seed: int = 0
@@ -129,6 +128,9 @@ def _stage_cfg(config: str, work_dir: str, data_root: str,
     cfg.randomness = dict(seed=settings.seed)
     cfg.log_level = 'WARNING'
     cfg.experiment_name = osp.basename(work_dir)
+    # mmengine keeps one visualizer per name and process: without a name of
+    # its own, every stage would log into the first stage's folder.
+    cfg.visualizer.name = f'visualizer:{osp.abspath(work_dir)}'
     return cfg
 
 
@@ -141,10 +143,10 @@ def _train_and_test(name: str, cfg: Config) -> StageResult:
     seconds = time.time() - start
     model = runner.model
     student = getattr(model, 'student', model)
-    scalars_file = glob.glob(
-        osp.join(runner.log_dir, 'vis_data', 'scalars.json'))
-    scalars = [json.loads(line) for line in open(scalars_file[0])] \
-        if scalars_file else []
+    # The LoggerHook's json log: one line per logging interval.
+    log_json = osp.join(runner.log_dir, f'{runner.timestamp}.json')
+    scalars = [json.loads(line) for line in open(log_json)] \
+        if osp.exists(log_json) else []
     return StageResult(
         name=name,
         work_dir=cfg.work_dir,
@@ -241,7 +243,10 @@ def run_demo(work_dir: str, data_root: str,
     report = write_report(work_dir, [teacher, student, admd], settings,
                           time.time() - t0)
     summary = {
-        r.name: dict(mAP=r.metrics.get(MAP_KEY), seconds=round(r.seconds))
+        r.name: dict(
+            mAP=r.metrics.get(MAP_KEY),
+            seconds=round(r.seconds),
+            logged_iters=[x['iter'] for x in r.scalars if 'loss' in x])
         for r in (teacher, student, admd)
     }
     print('\n' + open(report).read().split('## Plots')[0])
