@@ -143,8 +143,9 @@ def _train_and_test(name: str, cfg: Config) -> StageResult:
     seconds = time.time() - start
     model = runner.model
     student = getattr(model, 'student', model)
-    # The LoggerHook's json log: one line per logging interval.
-    log_json = osp.join(runner.log_dir, f'{runner.timestamp}.json')
+    # Training scalars, one line per logging interval (the stage's own file
+    # thanks to its own visualizer, see _stage_cfg).
+    log_json = osp.join(runner.log_dir, 'vis_data', 'scalars.json')
     scalars = [json.loads(line) for line in open(log_json)] \
         if osp.exists(log_json) else []
     return StageResult(
