@@ -11,10 +11,11 @@ PYTEST_ARGS ?=
 
 export PYTHON VENV WHEEL_CACHE
 
-.PHONY: install demo test clean-venv help
+.PHONY: install demo demo-rotated test clean-venv help
 
 help:
 	@echo "make demo     set up (once), then distill a detector on built-in data"
+	@echo "make demo-rotated  the same with DOTA-layout scenes and rotated RetinaNet"
 	@echo "make test     set up (once), then run the test suite"
 	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
 
@@ -28,7 +29,10 @@ test: $(STAMP)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 demo: $(STAMP)
-	$(PY) tools/demo.py --work-dir work_dirs/demo
+	$(PY) tools/demo.py --dataset dior --work-dir work_dirs/demo
+
+demo-rotated: $(STAMP)
+	$(PY) tools/demo.py --dataset dota --work-dir work_dirs/demo-rotated
 
 clean-venv:
 	rm -rf $(VENV)

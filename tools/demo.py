@@ -25,11 +25,18 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Distill a detector on synthetic remote-sensing scenes',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument(
+        '--dataset',
+        choices=['dior', 'dota'],
+        default='dior',
+        help='dior: RetinaNet on DIOR-layout scenes; dota: rotated '
+        'RetinaNet on raw-DOTA-layout scenes split into patches')
+    parser.add_argument(
+        '--work-dir', help='default: work_dirs/demo[-rotated]')
     parser.add_argument(
         '--data-root',
-        default='data/synthetic_dior',
-        help='where the scenes are generated (reused if already there)')
+        help='where the scenes are generated, reused if already there '
+        '(default: data/synthetic_{dior,dota})')
     parser.add_argument(
         '--quick',
         action='store_true',
@@ -42,13 +49,20 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    settings = DemoSettings.quick() if args.quick else DemoSettings()
+    if args.quick:
+        settings = DemoSettings.quick(args.dataset)
+    elif args.dataset == 'dota':
+        settings = DemoSettings.rotated()
+    else:
+        settings = DemoSettings()
     if args.teacher_iters:
         settings.teacher_iters = args.teacher_iters
     if args.student_iters:
         settings.student_iters = args.student_iters
     settings.seed = args.seed
-    run_demo(args.work_dir, args.data_root, settings)
+    suffix = '' if args.dataset == 'dior' else '-rotated'
+    run_demo(args.work_dir or f'work_dirs/demo{suffix}', args.data_root
+             or f'data/synthetic_{args.dataset}', settings)
 
 
 if __name__ == '__main__':

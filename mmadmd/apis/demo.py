@@ -10,6 +10,7 @@ with ADMD, batch 8.
 import json
 import os
 import os.path as osp
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -28,10 +29,17 @@ if not osp.isdir(CONFIG_DIR):  # installed wheel: configs ship in .mim
     CONFIG_DIR = osp.join(
         osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim', 'configs',
         'demo')
-TEACHER_CFG = 'retinanet_r34-w32_fpn_demo_synthetic-dior.py'
-STUDENT_CFG = 'retinanet_r18-w16_fpn_demo_synthetic-dior.py'
-ADMD_CFG = 'admd_fpn_retina-r34-w32_retina-r18-w16_demo_synthetic-dior.py'
-MAP_KEY = 'pascal_voc/mAP'
+#: dataset -> (teacher, student, ADMD) demo configs and the mAP key.
+DEMOS = {
+    'dior': (('retinanet_r34-w32_fpn_demo_synthetic-dior.py',
+              'retinanet_r18-w16_fpn_demo_synthetic-dior.py',
+              'admd_fpn_retina-r34-w32_retina-r18-w16_demo_synthetic-dior.py'),
+             'pascal_voc/mAP'),
+    'dota': (('rotated-retinanet_r34-w32_fpn_demo_synthetic-dota.py',
+              'rotated-retinanet_r18-w16_fpn_demo_synthetic-dota.py',
+              'admd_fpn_rotated-retina-r34-w32_rotated-retina-r18-w16_'
+              'demo_synthetic-dota.py'), 'dota/mAP'),
+}
 
 
 @dataclass
@@ -39,15 +47,19 @@ class DemoSettings:
     """Sizes of the demo.
 
     Args:
-        num_train (int): Training scenes (plus ``num_val``, also trained on).
-        num_val (int): Validation scenes.
-        num_test (int): Test scenes, for the mAP.
+        dataset (str): ``'dior'`` (horizontal boxes, RetinaNet) or
+            ``'dota'`` (raw DOTA layout split into patches, rotated
+            RetinaNet).
+        num_train (int): Training scenes (DIOR also trains on ``num_val``).
+        num_val (int): Validation scenes (DOTA: evaluated on).
+        num_test (int): Test scenes (DIOR: evaluated on).
         size (int): Scene side in pixels.
         teacher_iters (int): Teacher training iterations.
         student_iters (int): Iterations of the student, alone and with ADMD.
         batch_size (int): Training batch size.
         seed (int): Seed of the scenes and of training.
     """
+    dataset: str = 'dior'
     num_train: int = 160
     num_val: int = 40
     num_test: int = 100
@@ -58,13 +70,27 @@ class DemoSettings:
     seed: int = 0
 
     @classmethod
-    def quick(cls) -> 'DemoSettings':
+    def rotated(cls) -> 'DemoSettings':
+        """The DOTA-layout demo: 512 px raw scenes cut into 256 px patches
+        (9 per scene)."""
+        return cls(
+            dataset='dota',
+            num_train=40,
+            num_val=12,
+            num_test=0,
+            size=512,
+            teacher_iters=800,
+            student_iters=400)
+
+    @classmethod
+    def quick(cls, dataset: str = 'dior') -> 'DemoSettings':
         """A smoke run of about a minute (the tests use it)."""
         return cls(
+            dataset=dataset,
             num_train=8,
             num_val=2,
-            num_test=4,
-            size=128,
+            num_test=4 if dataset == 'dior' else 0,
+            size=128 if dataset == 'dior' else 256,
             teacher_iters=4,
             student_iters=4,
             batch_size=2)
@@ -112,7 +138,7 @@ class StageResult:
 def _stage_cfg(config: str, work_dir: str, data_root: str,
                settings: DemoSettings, iters: int) -> Config:
     cfg = Config.fromfile(osp.join(CONFIG_DIR, config))
-    scale = (settings.size, settings.size)
+    scale = (min(settings.size, PATCH), ) * 2
     adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
     cfg.train_dataloader.batch_size = settings.batch_size
     cfg.work_dir = work_dir
@@ -158,15 +184,27 @@ def _train_and_test(name: str, cfg: Config) -> StageResult:
         scalars=scalars)
 
 
+#: Side of the DOTA patches (and the largest input side of the demo).
+PATCH = 256
+
+
 def _banner(step: int, total: int, text: str) -> None:
     print(f'\n[{step}/{total}] {text}', flush=True)
 
 
-def generate_data(data_root: str, settings: DemoSettings) -> None:
-    """Write the scenes, or reuse them if written with the same settings."""
-    from mmadmd.datasets.synthetic import write_dior
+def generate_data(data_root: str, settings: DemoSettings) -> str:
+    """Write the scenes, or reuse them if written with the same settings.
+
+    Returns:
+        str: The data root of the datasets (DOTA: the split patches).
+    """
+    from mmadmd.datasets.dota_split import split_dota
+    from mmadmd.datasets.synthetic import write_dior, write_dota
     stamp = osp.join(data_root, 'demo_settings.json')
+    root = data_root if settings.dataset == 'dior' else osp.join(
+        data_root, 'split')
     wanted = dict(
+        dataset=settings.dataset,
         num_train=settings.num_train,
         num_val=settings.num_val,
         num_test=settings.num_test,
@@ -174,12 +212,15 @@ def generate_data(data_root: str, settings: DemoSettings) -> None:
         seed=settings.seed)
     if osp.exists(stamp) and json.load(open(stamp)) == wanted:
         print(f'    reusing {data_root}')
-        return
+        return root
     from tqdm import tqdm
     total = settings.num_train + settings.num_val + settings.num_test
+    raw = data_root if settings.dataset == 'dior' else osp.join(
+        data_root, 'raw')
+    write = write_dior if settings.dataset == 'dior' else write_dota
     with tqdm(total=total, desc='scenes', unit='img') as bar:
-        write_dior(
-            data_root,
+        write(
+            raw,
             settings.num_train,
             settings.num_val,
             settings.num_test,
@@ -187,8 +228,18 @@ def generate_data(data_root: str, settings: DemoSettings) -> None:
             seed=settings.seed,
             overwrite=True,
             progress=lambda: bar.update(1))
+    if settings.dataset == 'dota':
+        if osp.exists(root):
+            shutil.rmtree(root)
+        split_dota(
+            raw,
+            root,
+            splits=('train', 'val'),
+            sizes=(PATCH, ),
+            gaps=(PATCH // 4, ))
     with open(stamp, 'w') as f:
         json.dump(wanted, f)
+    return root
 
 
 def run_demo(work_dir: str, data_root: str,
@@ -206,29 +257,32 @@ def run_demo(work_dir: str, data_root: str,
         student's files.
     """
     settings = settings or DemoSettings()
+    (teacher_cfg, student_cfg, admd_cfg_name), map_key = DEMOS[
+        settings.dataset]
     os.makedirs(work_dir, exist_ok=True)
     data_root = osp.abspath(data_root)
     total = 6
     t0 = time.time()
-    _banner(1, total, f'synthetic DIOR scenes -> {data_root}')
-    generate_data(data_root, settings)
+    _banner(1, total,
+            f'synthetic {settings.dataset.upper()} scenes -> {data_root}')
+    data_root = generate_data(data_root, settings)
 
     _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
     teacher = _train_and_test(
         'teacher',
-        _stage_cfg(TEACHER_CFG, osp.join(work_dir, 'teacher'), data_root,
+        _stage_cfg(teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
                    settings, settings.teacher_iters))
 
     _banner(3, total,
             f'student alone: {settings.student_iters} iterations')
     student = _train_and_test(
         'student',
-        _stage_cfg(STUDENT_CFG, osp.join(work_dir, 'student'), data_root,
+        _stage_cfg(student_cfg, osp.join(work_dir, 'student'), data_root,
                    settings, settings.student_iters))
 
     _banner(4, total,
             f'student with ADMD: {settings.student_iters} iterations')
-    admd_cfg = _stage_cfg(ADMD_CFG, osp.join(work_dir, 'admd'), data_root,
+    admd_cfg = _stage_cfg(admd_cfg_name, osp.join(work_dir, 'admd'), data_root,
                           settings, settings.student_iters)
     admd_cfg.model.teacher_ckpt = teacher.checkpoint
     admd_cfg.custom_hooks[0].interval = max(1, settings.student_iters // 2)
@@ -242,10 +296,10 @@ def run_demo(work_dir: str, data_root: str,
     _banner(6, total, 'report')
     from mmadmd.apis.report import write_report
     report = write_report(work_dir, [teacher, student, admd], settings,
-                          time.time() - t0)
+                          time.time() - t0, map_key)
     summary = {
         r.name: dict(
-            mAP=r.metrics.get(MAP_KEY),
+            mAP=r.metrics.get(map_key),
             seconds=round(r.seconds),
             logged_iters=[x['iter'] for x in r.scalars if 'loss' in x])
         for r in (teacher, student, admd)

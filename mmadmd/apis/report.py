@@ -7,8 +7,6 @@ import platform
 import shutil
 from typing import List, Sequence
 
-MAP_KEY = 'pascal_voc/mAP'
-
 
 def _series(scalars: List[dict], key: str):
     points = [(s['iter'], s[key]) for s in scalars if key in s]
@@ -67,8 +65,11 @@ def plot_curves(stages: Sequence, out_dir: str) -> List[str]:
     return files
 
 
-def write_report(work_dir: str, stages: Sequence, settings,
-                 total_seconds: float) -> str:
+def write_report(work_dir: str,
+                 stages: Sequence,
+                 settings,
+                 total_seconds: float,
+                 map_key: str = 'pascal_voc/mAP') -> str:
     """Write ``<work_dir>/report.md`` (table, plots, mask heatmaps).
 
     Args:
@@ -76,6 +77,7 @@ def write_report(work_dir: str, stages: Sequence, settings,
         stages (Sequence[StageResult]): Teacher, student, student + ADMD.
         settings (DemoSettings): The sizes used.
         total_seconds (float): Wall time of the whole demo so far.
+        map_key (str): The metric to report.
 
     Returns:
         str: Path of the report.
@@ -93,20 +95,29 @@ def write_report(work_dir: str, stages: Sequence, settings,
         shutil.copy(m, files_dir)
 
     def row(stage, backbone, iters):
-        value = stage.metrics.get(MAP_KEY, float('nan'))
+        value = stage.metrics.get(map_key, float('nan'))
         return (f'| {stage.name} | {backbone} | {stage.params / 1e6:.2f} M '
                 f'| {iters} | {stage.seconds:.0f} s | {value:.3f} |')
 
-    s_map = student.metrics.get(MAP_KEY, float('nan'))
-    a_map = admd.metrics.get(MAP_KEY, float('nan'))
+    s_map = student.metrics.get(map_key, float('nan'))
+    a_map = admd.metrics.get(map_key, float('nan'))
+    if settings.dataset == 'dior':
+        data = (f'{settings.num_train} + {settings.num_val} training scenes '
+                f'and {settings.num_test} test scenes of {settings.size}x'
+                f'{settings.size} px; RetinaNet; mAP is VOC mAP@0.5 on the '
+                'test scenes.')
+    else:
+        data = (f'{settings.num_train} training and {settings.num_val} '
+                f'validation scenes of {settings.size}x{settings.size} px in '
+                'the raw DOTA layout, split into 256 px patches; rotated '
+                'RetinaNet; mAP is DOTA mAP@0.5 (rotated IoU) on the '
+                'validation patches.')
     lines = [
-        '# mmadmd demo: ADMD on synthetic DIOR scenes', '',
-        f'{settings.num_train} + {settings.num_val} training scenes and '
-        f'{settings.num_test} test scenes of {settings.size}x{settings.size} '
-        f'px, batch {settings.batch_size}, seed {settings.seed}; '
+        f'# mmadmd demo: ADMD on synthetic {settings.dataset.upper()} scenes',
+        '', f'{data} Batch {settings.batch_size}, seed {settings.seed}; '
         f'{platform.processor() or platform.machine()}, '
-        f'{os.cpu_count()} CPU cores, {total_seconds / 60:.1f} min in all. '
-        'mAP is VOC mAP@0.5 on the test scenes.', '',
+        f'{os.cpu_count()} CPU cores, {total_seconds / 60:.1f} min in all.',
+        '',
         '| model | backbone | params | iterations | train + test | mAP |',
         '|---|---|---|---|---|---|',
         row(teacher, 'ResNet-34, half width', settings.teacher_iters),
