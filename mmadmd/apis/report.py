@@ -124,7 +124,7 @@ def write_report(work_dir: str,
         row(student, 'ResNet-18, quarter width', settings.student_iters),
         row(admd, 'ResNet-18, quarter width', settings.student_iters), '',
         f'ADMD vs the student alone: {a_map - s_map:+.3f} mAP '
-        '(one seed; see docs/benchmarks.md for several).', '', '## Plots',
+        '(one seed).', '', '## Plots',
         ''
     ]
     lines += [f'![{osp.basename(p)[:-4]}](report_files/{osp.basename(p)})'
