@@ -11,12 +11,14 @@ PYTEST_ARGS ?=
 
 export PYTHON VENV WHEEL_CACHE
 
-.PHONY: install demo demo-rotated test clean-venv help
+.PHONY: install demo demo-rotated test benchmark benchmark-cost clean-venv help
 
 help:
 	@echo "make demo     set up (once), then distill a detector on built-in data"
 	@echo "make demo-rotated  the same with DOTA-layout scenes and rotated RetinaNet"
 	@echo "make test     set up (once), then run the test suite"
+	@echo "make benchmark       mini accuracy benchmark vs PKD/CWD/MGD/FBKD/FitNet/FGD (~2 h, resumable)"
+	@echo "make benchmark-cost  train-step time and memory of each KD method"
 	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
 
 install: $(STAMP)
@@ -33,6 +35,12 @@ demo: $(STAMP)
 
 demo-rotated: $(STAMP)
 	$(PY) tools/demo.py --dataset dota --work-dir work_dirs/demo-rotated
+
+benchmark: $(STAMP)
+	$(PY) tools/analysis/mini_benchmark.py --work-dir work_dirs/mini_benchmark
+
+benchmark-cost: $(STAMP)
+	$(PY) tools/analysis/benchmark_kd_cost.py --out work_dirs/benchmark_kd_cost
 
 clean-venv:
 	rm -rf $(VENV)

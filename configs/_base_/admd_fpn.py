@@ -29,7 +29,10 @@ admd_loss = dict(
 admd_model = dict(
     _delete_=True,  # replaces the student's `model` it is merged over
     _scope_='mmadmd',
-    type='FpnTeacherDistill',
+    # mmrazor's FpnTeacherDistill (the teacher runs backbone + neck only),
+    # plus `teacher_precision`: 'bf16'/'fp16' run the teacher under autocast.
+    type='PrecisionFpnTeacherDistill',
+    teacher_precision='fp32',
     architecture=None,  # the student: set it (a model dict or cfg_path)
     teacher=None,  # the teacher: set it (a model dict or cfg_path)
     teacher_ckpt=None,  # --cfg-options model.teacher_ckpt=teacher.pth

@@ -116,7 +116,9 @@ class ProgressBarHook(Hook):
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
         if outputs and 'loss' in outputs:
-            self.bar.set_postfix(loss=f"{float(outputs['loss']):.3f}")
+            loss = outputs['loss']
+            loss = loss.item() if hasattr(loss, 'item') else float(loss)
+            self.bar.set_postfix(loss=f'{loss:.3f}')
         self.bar.update(1)
 
     def after_train(self, runner) -> None:
@@ -135,9 +137,32 @@ class StageResult:
     scalars: List[dict] = field(default_factory=list)
 
 
-def _stage_cfg(config: str, work_dir: str, data_root: str,
-               settings: DemoSettings, iters: int) -> Config:
+def stage_config(config: str, work_dir: str, data_root: str,
+                 settings: DemoSettings, iters: int) -> Config:
+    """A demo config, shrunk to the demo's data and ``iters`` iterations.
+
+    Evaluation happens once, after training (``runner.test``); the stage
+    logs into its own visualizer and keeps one checkpoint.
+
+    Args:
+        config (str): File name in ``configs/demo``.
+        work_dir (str): The stage's work dir.
+        data_root (str): Data root of the scenes (DOTA: the patches).
+        settings (DemoSettings): Batch size and seed.
+        iters (int): Training iterations.
+
+    Returns:
+        Config: The stage's config.
+    """
     cfg = Config.fromfile(osp.join(CONFIG_DIR, config))
+    # No yapf formatting of the config text: mmengine formats it about six
+    # times per run (logs, dump, checkpoint meta), 2 s each on this CPU.
+    # (fromfile ignores its own format_python_code for .py configs.)
+    cfg = Config(
+        cfg.to_dict(),
+        cfg_text=cfg.text,
+        filename=cfg.filename,
+        format_python_code=False)
     scale = (min(settings.size, PATCH), ) * 2
     adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
     cfg.train_dataloader.batch_size = settings.batch_size
@@ -148,7 +173,7 @@ def _stage_cfg(config: str, work_dir: str, data_root: str,
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.param_scheduler[0].end = max(1, min(50, iters // 10))
     cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
-    cfg.param_scheduler[1].end = iters
+    cfg.param_scheduler[1].end = max(iters, cfg.param_scheduler[0].end + 1)
     cfg.default_hooks.checkpoint.interval = iters
     cfg.default_hooks.logger.interval = max(1, min(25, iters // 4))
     cfg.randomness = dict(seed=settings.seed)
@@ -160,7 +185,8 @@ def _stage_cfg(config: str, work_dir: str, data_root: str,
     return cfg
 
 
-def _train_and_test(name: str, cfg: Config) -> StageResult:
+def train_and_test(name: str, cfg: Config) -> StageResult:
+    """Train ``cfg`` with a progress bar, then evaluate it."""
     start = time.time()
     runner = Runner.from_cfg(cfg)
     runner.register_hook(ProgressBarHook(name))
@@ -170,7 +196,7 @@ def _train_and_test(name: str, cfg: Config) -> StageResult:
     model = runner.model
     student = getattr(model, 'student', model)
     # Training scalars, one line per logging interval (the stage's own file
-    # thanks to its own visualizer, see _stage_cfg).
+    # thanks to its own visualizer, see stage_config).
     log_json = osp.join(runner.log_dir, 'vis_data', 'scalars.json')
     scalars = [json.loads(line) for line in open(log_json)] \
         if osp.exists(log_json) else []
@@ -268,25 +294,25 @@ def run_demo(work_dir: str, data_root: str,
     data_root = generate_data(data_root, settings)
 
     _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
-    teacher = _train_and_test(
+    teacher = train_and_test(
         'teacher',
-        _stage_cfg(teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
+        stage_config(teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
                    settings, settings.teacher_iters))
 
     _banner(3, total,
             f'student alone: {settings.student_iters} iterations')
-    student = _train_and_test(
+    student = train_and_test(
         'student',
-        _stage_cfg(student_cfg, osp.join(work_dir, 'student'), data_root,
+        stage_config(student_cfg, osp.join(work_dir, 'student'), data_root,
                    settings, settings.student_iters))
 
     _banner(4, total,
             f'student with ADMD: {settings.student_iters} iterations')
-    admd_cfg = _stage_cfg(admd_cfg_name, osp.join(work_dir, 'admd'), data_root,
+    admd_cfg = stage_config(admd_cfg_name, osp.join(work_dir, 'admd'), data_root,
                           settings, settings.student_iters)
     admd_cfg.model.teacher_ckpt = teacher.checkpoint
     admd_cfg.custom_hooks[0].interval = max(1, settings.student_iters // 2)
-    admd = _train_and_test('student + ADMD', admd_cfg)
+    admd = train_and_test('student + ADMD', admd_cfg)
 
     _banner(5, total, 'export the distilled student as a plain detector')
     ckpt, student_cfg = export_student(admd_cfg, admd.checkpoint,
@@ -315,4 +341,7 @@ def run_demo(work_dir: str, data_root: str,
         student_config=student_cfg)
 
 
-__all__ = ['DemoSettings', 'run_demo', 'generate_data']
+__all__ = [
+    'DemoSettings', 'StageResult', 'run_demo', 'generate_data',
+    'stage_config', 'train_and_test'
+]

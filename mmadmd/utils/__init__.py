@@ -1,10 +1,10 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 from .cli import add_runner_args, build_runner, load_config
 from .config_utils import (adapt_data, distill_options, no_pretrained_options,
-                           tiny_model_options)
+                           set_kd_channels, tiny_model_options)
 
 __all__ = [
     'adapt_data', 'distill_options', 'no_pretrained_options',
-    'tiny_model_options', 'add_runner_args',
+    'set_kd_channels', 'tiny_model_options', 'add_runner_args',
     'build_runner', 'load_config'
 ]

@@ -165,3 +165,26 @@ def distill_options(cfg: Config, **tiny: Any) -> Dict[str, Any]:
     else:
         options.update(tiny_model_options(prefix='model.teacher.', **tiny))
     return options
+
+
+def set_kd_channels(cfg: Config, channels: int) -> Config:
+    """Set the FPN channels that a distiller's losses and connectors expect.
+
+    The comparison distillers (``configs/_base_/kd_methods.py``) assume
+    256-channel FPNs; shrunk models (tests, demo, benchmarks) have fewer.
+    Every ``student_channels``, ``teacher_channels`` and ``in_channels`` set
+    inside ``cfg.model.distiller`` becomes ``channels``, in place.
+
+    Args:
+        cfg (Config): A distillation config.
+        channels (int): FPN channels of both the student and the teacher.
+
+    Returns:
+        Config: ``cfg``, modified.
+    """
+    keys = ('student_channels', 'teacher_channels', 'in_channels')
+    for node in _walk(cfg.model.get('distiller')):
+        for key in keys:
+            if node.get(key) is not None:
+                node[key] = channels
+    return cfg

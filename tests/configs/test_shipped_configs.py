@@ -8,20 +8,35 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner
+from mmrazor.models import FpnTeacherDistill
 
 from mmadmd.utils import adapt_data, no_pretrained_options
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     glob.glob(osp.join(ROOT, 'configs', 'detectors', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'admd', '*.py')))
+    glob.glob(osp.join(ROOT, 'configs', 'admd', '*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'kd', '*.py')))
+#: config name prefix -> the distillation loss it must build
+LOSSES = dict(
+    admd='ADMDLoss',
+    pkd='PKDLoss',
+    cwd='ChannelWiseDivergence',
+    mgd='MGDLoss',
+    fbkd='FBKDLoss',
+    fitnet='L2Loss',
+    fgd='FGDLoss')
 
 
 def test_configs_are_shipped():
     names = [osp.basename(c) for c in CONFIGS]
     for family in ('retina', 'fcos', 'gfl', 'rotated-retina'):
         assert any(n.startswith(f'admd_fpn_{family}-') for n in names), family
-    assert len(CONFIGS) >= 20
+    for method in LOSSES:
+        for setup in ('retina-r101_retina-r50_2x_dior',
+                      'rotated-retina-r101_rotated-retina-r50_1x_dota'):
+            assert f'{method}_fpn_{setup}.py' in names
+    assert len(CONFIGS) >= 35
 
 
 @pytest.mark.parametrize(
@@ -35,12 +50,16 @@ def test_config_builds_offline(path, dior_root, dota_split_root):
     cfg.merge_from_dict(no_pretrained_options(cfg))
     model = MODELS.build(cfg.model)
     model.init_weights()
-    is_distill = type(model).__name__ == 'FpnTeacherDistill'
-    assert is_distill == osp.basename(path).startswith('admd_')
+    is_distill = isinstance(model, FpnTeacherDistill)
+    method = osp.basename(path).split('_')[0]
+    assert is_distill == (method in LOSSES)
     if is_distill:
         assert type(model.teacher).__name__ == type(model.student).__name__
-        losses = [type(m).__name__ for m in model.distiller.distill_losses.values()]
-        assert losses == ['ADMDLoss']
+        losses = {
+            type(m).__name__
+            for m in model.distiller.distill_losses.values()
+        }
+        assert losses == {LOSSES[method]}
         # ADMD sees every FPN level of both.
         feats = model.student.extract_feat(torch.rand(1, 3, 128, 128))
         assert len(feats) == 5

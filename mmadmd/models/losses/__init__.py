@@ -1,4 +1,5 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 from .admd_loss import ADMDLoss
+from .fgd_loss import FGDLoss
 
-__all__ = ['ADMDLoss']
+__all__ = ['ADMDLoss', 'FGDLoss']

@@ -1,0 +1,269 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""What a distillation method costs per training step (see
+``tools/analysis/benchmark_kd_cost.py``).
+
+All variants are built from the shipped configs of one setup and timed in
+one process, in interleaved rounds (variant A, B, C, then A, B, C again...),
+so that drifts of the machine (turbo, other load) hit them all alike:
+
+- ``student``: the student alone, the step users pay without distillation;
+- ``floor``: the student's step plus the teacher's backbone+neck forward
+  without gradients (``PrecisionFpnTeacherDistill`` with no loss), what any
+  FPN feature distiller pays before its own loss;
+- ``<method>``: the floor plus that method's losses (``admd``, ``pkd``,
+  ``cwd``, ``mgd``, ``fbkd``, ``fitnet``, ``fgd``);
+- ``<variant>@bf16`` / ``@fp16``: the same with the teacher under autocast
+  (``teacher_precision``).
+
+Weights are random and the learning rate is 0 (the step still computes and
+applies every update), so all rounds time the same computation.
+"""
+import logging
+import os
+import os.path as osp
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+
+from mmadmd.utils import (distill_options, no_pretrained_options,
+                          set_kd_channels)
+
+CONFIG_ROOT = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
+if not osp.isdir(CONFIG_ROOT):  # installed wheel: configs ship in .mim
+    CONFIG_ROOT = osp.join(
+        osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim', 'configs')
+
+#: Setups with ADMD and comparison configs: name -> (rotated boxes?).
+SETUPS = {
+    'retina-r101_retina-r50_2x_dior': False,
+    'rotated-retina-r101_rotated-retina-r50_1x_dota': True,
+}
+METHODS = ('admd', 'pkd', 'cwd', 'mgd', 'fbkd', 'fitnet', 'fgd')
+DEFAULT_VARIANTS = ('student', 'floor') + METHODS + ('floor@bf16',
+                                                     'admd@bf16')
+
+
+def method_config(setup: str, method: str) -> str:
+    """The shipped config of ``method`` (or ``'floor'``) on ``setup``."""
+    if setup not in SETUPS:
+        raise ValueError(f'unknown setup {setup!r}; use one of '
+                         f'{list(SETUPS)}')
+    if method in ('admd', 'floor', 'student'):
+        return osp.join(CONFIG_ROOT, 'admd', f'admd_fpn_{setup}.py')
+    if method not in METHODS:
+        raise ValueError(f'unknown method {method!r}; use one of '
+                         f"{['student', 'floor', *METHODS]}")
+    return osp.join(CONFIG_ROOT, 'kd', f'{method}_fpn_{setup}.py')
+
+
+@dataclass
+class VariantCost:
+    """Measurements of one variant."""
+    name: str
+    seconds: List[float] = field(default_factory=list)
+    peak_mb: List[float] = field(default_factory=list)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def median_mb(self) -> float:
+        return statistics.median(self.peak_mb) if self.peak_mb else \
+            float('nan')
+
+
+class _PeakMemory:
+    """Peak memory of a block: CUDA allocator peak, or sampled CPU RSS.
+
+    On CPU, the resident set size is sampled every 2 ms in a thread; the
+    result is the peak above the RSS at the start (an approximation: the
+    allocator may reuse memory it kept from earlier steps).
+    """
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.peak_mb = float('nan')
+
+    @staticmethod
+    def _rss() -> int:
+        with open('/proc/self/statm') as f:
+            return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+
+    def __enter__(self) -> '_PeakMemory':
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
+            self._start = torch.cuda.memory_allocated(self.device)
+        elif osp.exists('/proc/self/statm'):
+            self._start = self._peak = self._rss()
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.002):
+            self._peak = max(self._peak, self._rss())
+
+    def __exit__(self, *args) -> None:
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device)
+            peak = torch.cuda.max_memory_allocated(self.device)
+            self.peak_mb = (peak - self._start) / 2**20
+        elif hasattr(self, '_thread'):
+            self._stop.set()
+            self._thread.join()
+            self.peak_mb = (self._peak - self._start) / 2**20
+
+
+def _build_variant(setup: str, variant: str, tiny: bool,
+                   device: torch.device):
+    """Model and optimizer wrapper of one variant."""
+    from mmengine.registry import MODELS
+    method, _, precision = variant.partition('@')
+    cfg = Config.fromfile(method_config(setup, method))
+    if tiny:
+        cfg.merge_from_dict(distill_options(cfg, depth=18))
+        set_kd_channels(cfg, 64)
+    cfg.merge_from_dict(no_pretrained_options(cfg))
+    if method == 'floor':  # the teacher's forward, no loss
+        cfg.model.distiller.distill_losses = {}
+        cfg.model.distiller.loss_forward_mappings = {}
+        cfg.model.distiller.connectors = {}
+    if method == 'student':
+        if precision:
+            raise ValueError('the student alone has no teacher precision')
+        model_cfg = cfg.model.architecture
+    else:
+        model_cfg = cfg.model
+        model_cfg.teacher_precision = precision or 'fp32'
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # init_weights logs every parameter
+    try:
+        with DefaultScope.overwrite_default_scope(cfg.default_scope):
+            model = MODELS.build(model_cfg).to(device)
+            model.init_weights()
+            optim_cfg = cfg.optim_wrapper.copy()
+            # lr 0: every round times the same computation (module doc).
+            optim_cfg.optimizer.lr = 0.0
+            optim_wrapper = build_optim_wrapper(model, optim_cfg)
+    finally:
+        logger.setLevel(level)
+    model.train()
+    return model, optim_wrapper, cfg
+
+
+def _make_batch(cfg: Config, rotated: bool, batch_size: int, size: int,
+                num_boxes: int, device: torch.device) -> dict:
+    """A random batch shaped like a dataloader's output."""
+    if rotated:
+        from mmrotate.testing import demo_mm_inputs
+    else:
+        from mmdet.testing import demo_mm_inputs
+    model = cfg.model.architecture
+    num_classes = model.get('bbox_head', {}).get('num_classes', 20)
+    data = demo_mm_inputs(
+        batch_size=batch_size,
+        image_shapes=(3, size, size),
+        num_items=[num_boxes] * batch_size,
+        num_classes=num_classes,
+        use_box_type=True,
+        device=str(device))
+    for sample in data['data_samples']:
+        sample.gt_instances = sample.gt_instances.to(device)
+    return data
+
+
+def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
+                      variants: Sequence[str] = DEFAULT_VARIANTS,
+                      batch_size: int = 2,
+                      size: int = 512,
+                      num_boxes: int = 20,
+                      rounds: int = 5,
+                      warmup: int = 1,
+                      device: str = 'cpu',
+                      tiny: bool = False,
+                      log: Callable[[str], None] = print
+                      ) -> Dict[str, VariantCost]:
+    """Time one training step of each variant, in interleaved rounds.
+
+    Args:
+        setup (str): One of :data:`SETUPS`.
+        variants (Sequence[str]): ``student``, ``floor``, method names, each
+            optionally with ``@bf16`` or ``@fp16``.
+        batch_size (int): Images per step. Defaults to 2.
+        size (int): Square input side. Defaults to 512.
+        num_boxes (int): Ground-truth boxes per image. Defaults to 20.
+        rounds (int): Timed rounds. Defaults to 5.
+        warmup (int): Untimed rounds first. Defaults to 1.
+        device (str): ``'cpu'`` or ``'cuda'``. Defaults to ``'cpu'``.
+        tiny (bool): Shrink the models (depth-18, 64-channel FPN) for a
+            smoke run. Defaults to False.
+        log (callable): Where progress goes. Defaults to ``print``.
+
+    Returns:
+        dict: Variant name -> :class:`VariantCost`, in the given order.
+    """
+    torch_device = torch.device(device)
+    variants = list(dict.fromkeys(variants))
+    built = {}
+    for name in variants:
+        log(f'building {name}')
+        built[name] = _build_variant(setup, name, tiny, torch_device)
+    cfg = next(iter(built.values()))[2]
+    data = _make_batch(cfg, SETUPS[setup], batch_size, size, num_boxes,
+                       torch_device)
+    costs = {name: VariantCost(name) for name in variants}
+    for round_idx in range(warmup + rounds):
+        timed = round_idx >= warmup
+        for name in variants:
+            model, optim_wrapper, _ = built[name]
+            memory = _PeakMemory(torch_device)
+            with memory:
+                if torch_device.type == 'cuda':
+                    torch.cuda.synchronize(torch_device)
+                start = time.perf_counter()
+                model.train_step(data, optim_wrapper)
+                if torch_device.type == 'cuda':
+                    torch.cuda.synchronize(torch_device)
+                seconds = time.perf_counter() - start
+            if timed:
+                costs[name].seconds.append(seconds)
+                costs[name].peak_mb.append(memory.peak_mb)
+        log(f"round {round_idx + 1}/{warmup + rounds}"
+            f"{'' if timed else ' (warm-up)'}: " + ', '.join(
+                f'{name} {costs[name].seconds[-1]:.2f}s' if timed else name
+                for name in variants))
+    return costs
+
+
+def format_costs(costs: Dict[str, VariantCost],
+                 reference: str = 'floor') -> str:
+    """A Markdown table of medians and ratios to ``reference``."""
+    ref = costs.get(reference)
+    lines = [
+        f'| variant | step (s, median) | x {reference} | '
+        'peak memory (MB, median) |', '|---|---|---|---|'
+    ]
+    for name, cost in costs.items():
+        ratio = f'{cost.median_s / ref.median_s:.3f}' if ref else '-'
+        lines.append(f'| {name} | {cost.median_s:.3f} | {ratio} | '
+                     f'{cost.median_mb:.0f} |')
+    return '\n'.join(lines)
+
+
+__all__ = [
+    'benchmark_kd_cost', 'format_costs', 'method_config', 'VariantCost',
+    'DEFAULT_VARIANTS', 'METHODS', 'SETUPS'
+]

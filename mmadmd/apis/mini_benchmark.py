@@ -1,0 +1,315 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The mini accuracy benchmark (``tools/analysis/mini_benchmark.py``).
+
+On the demo's synthetic DIOR scenes and models (``configs/demo``): train the
+teacher once, then the student alone and distilled by each method on the
+same budget, over several seeds, plus ADMD ablations (weight-increasing
+module off, linear mask, softmax ``tau``, a bf16 teacher) and a short and a
+3x-long schedule. Every finished run is saved to ``results.json`` at once;
+a rerun skips finished runs, so an interrupted benchmark resumes where it
+stopped. ``results.md`` (mean and std per run) and ``results.png`` are
+rewritten after every run.
+"""
+import json
+import os
+import os.path as osp
+import statistics
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from mmengine.config import Config
+
+from mmadmd.apis.demo import (DEMOS, DemoSettings, generate_data,
+                              stage_config, train_and_test)
+from mmadmd.apis.kd_cost import CONFIG_ROOT
+from mmadmd.utils import set_kd_channels
+
+
+@dataclass(frozen=True)
+class BenchmarkRun:
+    """One trained student of the benchmark.
+
+    Args:
+        key (str): Identifier (folder and results key).
+        name (str): Row label.
+        group (str): ``'methods'``, ``'ablations'`` or ``'schedules'``.
+        method (str): ``'student'`` (no distillation), ``'admd'`` or a
+            method of ``configs/_base_/kd_methods.py``.
+        loss (dict): ``ADMDLoss`` overrides.
+        hook (dict): ``WeightIncreasingHook`` overrides.
+        teacher_precision (str): ``teacher_precision`` of the distiller.
+        schedule (float): Iterations as a multiple of the student budget.
+    """
+    key: str
+    name: str
+    group: str
+    method: str
+    loss: Dict = field(default_factory=dict)
+    hook: Dict = field(default_factory=dict)
+    teacher_precision: str = 'fp32'
+    schedule: float = 1.0
+
+
+def default_runs() -> List[BenchmarkRun]:
+    """The runs of the benchmark, baseline first."""
+    run = BenchmarkRun
+    return [
+        run('student', 'student alone', 'methods', 'student'),
+        run('admd', 'ADMD', 'methods', 'admd'),
+        run('pkd', 'PKD', 'methods', 'pkd'),
+        run('cwd', 'CWD', 'methods', 'cwd'),
+        run('mgd', 'MGD', 'methods', 'mgd'),
+        run('fbkd', 'FBKD', 'methods', 'fbkd'),
+        run('fitnet', 'FitNet', 'methods', 'fitnet'),
+        run('fgd', 'FGD', 'methods', 'fgd'),
+        run('admd-constant', 'ADMD, no weight increasing (constant)',
+            'ablations', 'admd', hook=dict(mode='constant')),
+        run('admd-linear', 'ADMD, linear mask', 'ablations', 'admd',
+            loss=dict(mask_type='linear')),
+        run('admd-tau0.5', 'ADMD, tau 0.5', 'ablations', 'admd',
+            loss=dict(tau=0.5)),
+        run('admd-tau2', 'ADMD, tau 2', 'ablations', 'admd',
+            loss=dict(tau=2.0)),
+        run('admd-bf16', 'ADMD, bf16 teacher', 'ablations', 'admd',
+            teacher_precision='bf16'),
+        run('student-short', 'student alone, short (0.5x)', 'schedules',
+            'student', schedule=0.5),
+        run('admd-short', 'ADMD, short (0.5x)', 'schedules', 'admd',
+            schedule=0.5),
+        run('student-3x', 'student alone, 3x', 'schedules', 'student',
+            schedule=3.0),
+        run('admd-3x', 'ADMD, 3x', 'schedules', 'admd', schedule=3.0),
+    ]
+
+
+@dataclass
+class BenchmarkSettings:
+    """Sizes of the mini benchmark.
+
+    Args:
+        data (DemoSettings): Scenes, teacher and student budgets (the demo's
+            DIOR sizes with a 300-iteration student budget by default).
+        seeds (tuple[int]): Training seeds of the students (the scenes and
+            the teacher use ``data.seed``).
+    """
+    data: DemoSettings = field(
+        default_factory=lambda: DemoSettings(student_iters=300))
+    seeds: Tuple[int, ...] = (0, 1, 2)
+
+    @classmethod
+    def quick(cls) -> 'BenchmarkSettings':
+        """A smoke run of every run once, in under a minute."""
+        return cls(
+            # 256 px: FBKD pools P3 by 16 and P7 by 4.
+            data=replace(DemoSettings.quick(), size=256, teacher_iters=2,
+                         student_iters=2, num_test=2),
+            seeds=(0, ))
+
+
+def _load_results(path: str, settings: BenchmarkSettings) -> Dict:
+    wanted = asdict(settings.data)
+    if not osp.exists(path):
+        return dict(settings=wanted, teacher=None, runs={})
+    results = json.load(open(path))
+    if results.get('settings') != wanted:
+        raise ValueError(
+            f'{path} holds results of other settings '
+            f"({results.get('settings')}); use another --work-dir, or "
+            'delete it to start over.')
+    return results
+
+
+def run_config(run: BenchmarkRun, seed: int, work_dir: str, data_root: str,
+               data: DemoSettings, teacher_ckpt: str) -> Config:
+    """The config of one run: the demo's configs with the run's changes.
+
+    Args:
+        run (BenchmarkRun): The run.
+        seed (int): Training seed.
+        work_dir (str): The run's work dir.
+        data_root (str): The scenes.
+        data (DemoSettings): Sizes.
+        teacher_ckpt (str): The trained teacher.
+
+    Returns:
+        Config: The config to train and test.
+    """
+    _, student_cfg, admd_cfg = DEMOS['dior'][0]
+    iters = max(1, round(data.student_iters * run.schedule))
+    if run.method == 'student':
+        cfg = stage_config(student_cfg, work_dir, data_root, data, iters)
+    else:
+        cfg = stage_config(admd_cfg, work_dir, data_root, data, iters)
+        cfg.model.teacher_ckpt = teacher_ckpt
+        cfg.model.teacher_precision = run.teacher_precision
+        cfg.custom_hooks = []  # no mask pictures
+        if run.method == 'admd':
+            cfg.model.distiller.distill_losses.loss_admd_fpn.update(run.loss)
+            cfg.default_hooks.admd_weight_increasing.update(run.hook)
+        else:
+            methods = Config.fromfile(
+                osp.join(CONFIG_ROOT, '_base_', 'kd_methods.py'))
+            cfg.model.distiller = methods[f'kd_{run.method}_distiller']
+            set_kd_channels(cfg, cfg.model.architecture.neck.out_channels)
+            cfg.default_hooks.pop('admd_weight_increasing')
+    cfg.randomness = dict(seed=seed)
+    return cfg
+
+
+def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
+    """Mean and std of mAP per run, over the seeds done so far."""
+    rows = []
+    for run in runs:
+        done = [
+            v for k, v in results['runs'].items()
+            if k.split('/')[0] == run.key
+        ]
+        if not done:
+            continue
+        maps = [d['mAP'] for d in done]
+        rows.append(
+            dict(
+                key=run.key,
+                name=run.name,
+                group=run.group,
+                n=len(maps),
+                mean=statistics.mean(maps),
+                std=statistics.stdev(maps) if len(maps) > 1 else 0.0,
+                seconds=statistics.mean(d['seconds'] for d in done),
+                iters=done[0]['iters']))
+    return rows
+
+
+def write_table(work_dir: str, results: Dict,
+                runs: Sequence[BenchmarkRun]) -> str:
+    """Write ``results.md`` and ``results.png``; return the Markdown."""
+    rows = summarize(results, runs)
+    base = {r['iters']: r for r in rows if r['key'].startswith('student')}
+    lines = [
+        '| group | run | iterations | mAP (mean ± std) | seeds | '
+        'vs student alone, same iterations | train + test (s) |',
+        '|---|---|---|---|---|---|---|'
+    ]
+    for row in rows:
+        ref = base.get(row['iters'])
+        delta = '' if ref is None or ref is row else \
+            f"{row['mean'] - ref['mean']:+.3f}"
+        lines.append(f"| {row['group']} | {row['name']} | {row['iters']} | "
+                     f"{row['mean']:.3f} ± {row['std']:.3f} | {row['n']} | "
+                     f"{delta} | {row['seconds']:.0f} |")
+    teacher = results.get('teacher')
+    header = ''
+    if teacher:
+        header = (f"Teacher: {teacher['iters']} iterations, mAP "
+                  f"{teacher['mAP']:.3f}.\n\n")
+    text = header + '\n'.join(lines) + '\n'
+    with open(osp.join(work_dir, 'results.md'), 'w') as f:
+        f.write(text)
+    if rows:
+        _plot(rows, teacher, osp.join(work_dir, 'results.png'))
+    return text
+
+
+def _plot(rows: List[Dict], teacher: Optional[Dict], path: str) -> None:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    colors = dict(
+        methods='tab:blue', ablations='tab:orange', schedules='tab:green')
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
+    ys = list(range(len(rows)))[::-1]
+    ax.barh(
+        ys, [r['mean'] for r in rows],
+        xerr=[r['std'] for r in rows],
+        color=[colors.get(r['group'], 'gray') for r in rows],
+        capsize=3)
+    ax.set_yticks(ys, [f"{r['name']} ({r['iters']} it)" for r in rows],
+                  fontsize=8)
+    if teacher:
+        ax.axvline(teacher['mAP'], color='k', ls='--', lw=1, label='teacher')
+        ax.legend(fontsize=8)
+    ax.set_xlabel('VOC mAP@0.5 (mean ± std over seeds)')
+    ax.grid(axis='x', alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def run_mini_benchmark(work_dir: str,
+                       data_root: str,
+                       settings: Optional[BenchmarkSettings] = None,
+                       runs: Optional[Sequence[BenchmarkRun]] = None,
+                       log: Callable[[str], None] = print) -> Dict:
+    """Run (or resume) the mini benchmark.
+
+    Args:
+        work_dir (str): Output folder: ``results.{json,md,png}`` and one
+            sub-folder per run (checkpoints are deleted after testing).
+        data_root (str): Folder of the synthetic scenes (reused when they
+            were written with the same settings).
+        settings (BenchmarkSettings, optional): Sizes and seeds; the
+            documented defaults when None.
+        runs (Sequence[BenchmarkRun], optional): Subset of
+            :func:`default_runs`; all when None.
+        log (callable): Where progress goes. Defaults to ``print``.
+
+    Returns:
+        dict: The results (as in ``results.json``).
+    """
+    settings = settings or BenchmarkSettings()
+    runs = list(runs or default_runs())
+    data = settings.data
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, 'results.json')
+    results = _load_results(path, settings)
+
+    def save() -> None:
+        with open(path + '.tmp', 'w') as f:
+            json.dump(results, f, indent=2)
+        os.replace(path + '.tmp', path)  # never a half-written file
+        write_table(work_dir, results, runs)
+
+    data_root = generate_data(osp.abspath(data_root), data)
+    teacher_cfg = DEMOS['dior'][0][0]
+    map_key = DEMOS['dior'][1]
+    teacher_ckpt = osp.join(work_dir, 'teacher',
+                            f'iter_{data.teacher_iters}.pth')
+    if results['teacher'] is None or not osp.exists(teacher_ckpt):
+        log(f'teacher: {data.teacher_iters} iterations')
+        stage = train_and_test(
+            'teacher',
+            stage_config(teacher_cfg, osp.join(work_dir, 'teacher'),
+                         data_root, data, data.teacher_iters))
+        results['teacher'] = dict(
+            mAP=stage.metrics[map_key],
+            seconds=stage.seconds,
+            iters=data.teacher_iters)
+        save()
+    todo = [(seed, run) for seed in settings.seeds for run in runs
+            if f'{run.key}/seed{seed}' not in results['runs']]
+    log(f'{len(todo)} runs to do, '
+        f"{len(results['runs'])} done before (in {path})")
+    for idx, (seed, run) in enumerate(todo):
+        key = f'{run.key}/seed{seed}'
+        run_dir = osp.join(work_dir, run.key, f'seed{seed}')
+        log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
+        cfg = run_config(run, seed, run_dir, data_root, data, teacher_ckpt)
+        start = time.time()
+        stage = train_and_test(f'{run.key} s{seed}', cfg)
+        results['runs'][key] = dict(
+            mAP=stage.metrics[map_key],
+            seconds=time.time() - start,
+            iters=cfg.train_cfg.max_iters)
+        save()
+        for ckpt in os.listdir(run_dir):  # keep logs, drop weights
+            if ckpt.endswith('.pth') or ckpt == 'last_checkpoint':
+                os.remove(osp.join(run_dir, ckpt))
+    save()
+    return results
+
+
+__all__ = [
+    'BenchmarkRun', 'BenchmarkSettings', 'default_runs', 'run_config',
+    'run_mini_benchmark', 'summarize', 'write_table'
+]

@@ -1,0 +1,105 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+from typing import Any, Dict, List, Optional
+
+import torch
+from mmengine.structures import BaseDataElement
+from mmrazor.models import FpnTeacherDistill
+from mmrazor.models.utils import add_prefix
+
+from mmadmd.registry import MODELS
+
+#: ``teacher_precision`` -> autocast dtype (None: plain float32).
+TEACHER_DTYPES = {
+    'fp32': None,
+    'bf16': torch.bfloat16,
+    'fp16': torch.float16,
+}
+
+
+def _to_float32(data: Any) -> Any:
+    """Cast every floating tensor in (nested tuples/lists of) data."""
+    if isinstance(data, torch.Tensor):
+        return data.float() if data.is_floating_point() else data
+    if isinstance(data, (list, tuple)):
+        return type(data)(_to_float32(x) for x in data)
+    return data
+
+
+@MODELS.register_module()
+class PrecisionFpnTeacherDistill(FpnTeacherDistill):
+    """mmrazor's ``FpnTeacherDistill`` with the teacher's forward in a lower
+    precision.
+
+    The teacher runs only its backbone and neck, without gradients; with
+    ``teacher_precision='bf16'`` or ``'fp16'`` it runs under autocast in that
+    dtype (on the inputs' device, CPU or CUDA), which roughly halves its cost
+    on hardware with fast bf16/fp16 (measured in ``docs/benchmarks.md``).
+    The teacher's recorded outputs are cast back to float32 before they reach
+    the distillation losses, and the student trains in its own precision
+    (float32, or AMP with ``--amp``). A trainable teacher always runs in
+    float32.
+
+    Args:
+        teacher_precision (str): ``'fp32'`` (default), ``'bf16'`` or
+            ``'fp16'``.
+        **kwargs: The arguments of mmrazor's ``FpnTeacherDistill``
+            (``architecture``, ``teacher``, ``teacher_ckpt``, ``distiller``,
+            ...).
+
+    Examples:
+        >>> model = dict(
+        ...     _scope_='mmadmd',
+        ...     type='PrecisionFpnTeacherDistill',
+        ...     teacher_precision='bf16',
+        ...     architecture=student, teacher=teacher,
+        ...     distiller=dict(type='ConfigurableDistiller', ...))
+    """
+
+    def __init__(self, teacher_precision: str = 'fp32', **kwargs) -> None:
+        if teacher_precision not in TEACHER_DTYPES:
+            raise ValueError(
+                f'teacher_precision must be one of {list(TEACHER_DTYPES)}, '
+                f'got {teacher_precision!r}.')
+        super().__init__(**kwargs)
+        self.teacher_precision = teacher_precision
+
+    def _teacher_features(self, batch_inputs: torch.Tensor) -> None:
+        """Run the teacher's backbone and neck inside its recorders."""
+        dtype = TEACHER_DTYPES[self.teacher_precision]
+        recorders = self.distiller.teacher_recorders
+        with recorders, self.distiller.deliveries:
+            if self.teacher_trainable or dtype is None:
+                with torch.set_grad_enabled(self.teacher_trainable):
+                    self.teacher.extract_feat(batch_inputs)
+                return
+            with torch.no_grad(), torch.autocast(
+                    device_type=batch_inputs.device.type, dtype=dtype):
+                self.teacher.extract_feat(batch_inputs)
+        # Losses compare against float32 teacher features.
+        for recorder in recorders.recorders.values():
+            recorder.data_buffer[:] = _to_float32(recorder.data_buffer)
+
+    def loss(self,
+             batch_inputs: torch.Tensor,
+             data_samples: Optional[List[BaseDataElement]] = None
+             ) -> Dict[str, torch.Tensor]:
+        """Calculate losses from a batch of inputs and data samples.
+
+        As mmrazor's ``FpnTeacherDistill.loss``, with the teacher in
+        ``teacher_precision``.
+        """
+        losses = dict()
+        # Deliveries record the teacher's data, then replay it for the
+        # student (mmrazor's protocol).
+        self.distiller.set_deliveries_override(False)
+        self._teacher_features(batch_inputs)
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            student_losses = self.student(
+                batch_inputs, data_samples, mode='loss')
+        losses.update(add_prefix(student_losses, 'student'))
+        if not self.distillation_stopped:
+            losses.update(
+                add_prefix(self.distiller.compute_distill_losses(),
+                           'distill'))
+        return losses

@@ -1,0 +1,60 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""benchmark_kd_cost: every method of both setups trains a step, and the
+tool writes its table."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from mmadmd.apis.kd_cost import (METHODS, benchmark_kd_cost, format_costs,
+                                 method_config)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.mark.parametrize('setup', [
+    'retina-r101_retina-r50_2x_dior',
+    'rotated-retina-r101_rotated-retina-r50_1x_dota'
+])
+def test_every_method_runs_a_step(setup):
+    variants = ['student', 'floor', *METHODS, 'admd@bf16']
+    lines = []
+    costs = benchmark_kd_cost(
+        setup,
+        variants,
+        batch_size=1,
+        size=256,  # FBKD pools P3 by 8 and P7 by 2: 256 px at least
+        num_boxes=3,
+        rounds=2,
+        warmup=0,
+        tiny=True,
+        log=lines.append)
+    assert list(costs) == variants
+    for cost in costs.values():
+        assert len(cost.seconds) == 2 and cost.median_s > 0
+    table = format_costs(costs)
+    assert '| floor |' in table and '| 1.000 |' in table
+    assert len(lines) == len(variants) + 2  # builds, then rounds
+
+
+def test_unknown_names_are_errors():
+    with pytest.raises(ValueError, match='unknown method'):
+        method_config('retina-r101_retina-r50_2x_dior', 'kd')
+    with pytest.raises(ValueError, match='unknown setup'):
+        method_config('yolo', 'admd')
+
+
+def test_tool_writes_results(tmp_path):
+    out = tmp_path / 'cost'
+    subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools', 'analysis', 'benchmark_kd_cost.py'),
+        '--tiny', '--size', '128', '--batch-size', '1', '--rounds', '1',
+        '--warmup', '0', '--variants', 'student', 'floor', 'admd',
+        '--out', str(out)
+    ], check=True, cwd=str(tmp_path))
+    results = json.load(open(out / 'results.json'))
+    assert list(results['variants']) == ['student', 'floor', 'admd']
+    assert '| admd |' in (out / 'results.md').read_text()

@@ -1,0 +1,36 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The mini benchmark's --quick mode: every run, a table, a chart, resume."""
+import json
+from dataclasses import replace
+
+import cv2
+import pytest
+
+from mmadmd.apis.mini_benchmark import (BenchmarkSettings, default_runs,
+                                        run_mini_benchmark)
+
+
+def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
+    work_dir, data = str(tmp_path / 'bench'), str(tmp_path / 'data')
+    settings = BenchmarkSettings.quick()
+    results = run_mini_benchmark(work_dir, data, settings)
+    keys = [run.key for run in default_runs()]
+    assert sorted(results['runs']) == sorted(f'{k}/seed0' for k in keys)
+    for key, run in results['runs'].items():
+        assert 0.0 <= run['mAP'] <= 1.0, key
+    iters = {k: v['iters'] for k, v in results['runs'].items()}
+    assert iters['student-3x/seed0'] == 3 * iters['student/seed0']
+    table = open(f'{work_dir}/results.md').read()
+    for run in default_runs():
+        assert f'| {run.name} |' in table
+    assert cv2.imread(f'{work_dir}/results.png') is not None
+    # Run again: nothing is retrained, nothing is lost.
+    before = json.load(open(f'{work_dir}/results.json'))
+    lines = []
+    again = run_mini_benchmark(work_dir, data, settings, log=lines.append)
+    assert again == before
+    assert '0 runs to do' in lines[-1]
+    # Other sizes in the same work dir: a clear error, not a mix.
+    other = replace(settings, data=replace(settings.data, student_iters=3))
+    with pytest.raises(ValueError, match='other settings'):
+        run_mini_benchmark(work_dir, data, other)
