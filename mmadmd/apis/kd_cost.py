@@ -16,8 +16,11 @@ so that drifts of the machine (turbo, other load) hit them all alike:
   (``teacher_precision``).
 
 Weights are random and the learning rate is 0 (the step still computes and
-applies every update), so all rounds time the same computation.
+applies every update), so all rounds time the same computation. Peak memory:
+on CUDA the allocator's peak during the timed steps; on CPU the growth of the
+resident set during a first step in a fresh process (:func:`cpu_step_memory`).
 """
+import contextlib
 import logging
 import os
 import os.path as osp
@@ -86,8 +89,9 @@ class _PeakMemory:
     """Peak memory of a block: CUDA allocator peak, or sampled CPU RSS.
 
     On CPU, the resident set size is sampled every 2 ms in a thread; the
-    result is the peak above the RSS at the start (an approximation: the
-    allocator may reuse memory it kept from earlier steps).
+    result is the peak above the RSS at the start. The allocator keeps freed
+    memory for reuse, so only a first step in a fresh process shows a step's
+    real footprint: :func:`cpu_step_memory` measures it that way.
     """
 
     def __init__(self, device: torch.device) -> None:
@@ -185,6 +189,53 @@ def _make_batch(cfg: Config, rotated: bool, batch_size: int, size: int,
     return data
 
 
+def _memory_worker(setup: str, variant: str, tiny: bool, batch: dict,
+                   queue) -> None:
+    """In a fresh process: the peak RSS growth of one first step."""
+    try:
+        torch_device = torch.device('cpu')
+        model, optim_wrapper, cfg = _build_variant(setup, variant, tiny,
+                                                   torch_device)
+        data = _make_batch(cfg, SETUPS[setup], device=torch_device, **batch)
+        memory = _PeakMemory(torch_device)
+        with memory:
+            model.train_step(data, optim_wrapper)
+        queue.put(memory.peak_mb)
+    except BaseException as e:  # report, never hang the parent
+        queue.put(repr(e))
+
+
+def cpu_step_memory(setup: str, variant: str, tiny: bool,
+                    batch: dict) -> float:
+    """Peak memory (MB) of a variant's first training step on CPU.
+
+    Runs in a fresh process (spawned), so that memory the allocator kept from
+    other variants does not hide this one's: the peak resident set size
+    during the step, above the size before it (models and batch built).
+    Includes what a first step allocates once (optimizer state).
+
+    Args:
+        setup (str): One of :data:`SETUPS`.
+        variant (str): A variant name (see :func:`benchmark_kd_cost`).
+        tiny (bool): Shrunk models.
+        batch (dict): ``batch_size``, ``size`` and ``num_boxes``.
+
+    Returns:
+        float: Megabytes.
+    """
+    import multiprocessing
+    ctx = multiprocessing.get_context('spawn')
+    queue = ctx.Queue()
+    proc = ctx.Process(
+        target=_memory_worker, args=(setup, variant, tiny, batch, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    if isinstance(result, str):
+        raise RuntimeError(f'measuring the memory of {variant}: {result}')
+    return result
+
+
 def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
                       variants: Sequence[str] = DEFAULT_VARIANTS,
                       batch_size: int = 2,
@@ -194,6 +245,7 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
                       warmup: int = 1,
                       device: str = 'cpu',
                       tiny: bool = False,
+                      measure_memory: bool = True,
                       log: Callable[[str], None] = print
                       ) -> Dict[str, VariantCost]:
     """Time one training step of each variant, in interleaved rounds.
@@ -210,6 +262,10 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
         device (str): ``'cpu'`` or ``'cuda'``. Defaults to ``'cpu'``.
         tiny (bool): Shrink the models (depth-18, 64-channel FPN) for a
             smoke run. Defaults to False.
+        measure_memory (bool): On CPU, measure each variant's peak memory
+            in a fresh process after the timing (:func:`cpu_step_memory`);
+            on CUDA the allocator's peak is read during the timed steps.
+            Defaults to True.
         log (callable): Where progress goes. Defaults to ``print``.
 
     Returns:
@@ -225,12 +281,14 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
     data = _make_batch(cfg, SETUPS[setup], batch_size, size, num_boxes,
                        torch_device)
     costs = {name: VariantCost(name) for name in variants}
+    on_cpu = torch_device.type == 'cpu'
     for round_idx in range(warmup + rounds):
         timed = round_idx >= warmup
         for name in variants:
             model, optim_wrapper, _ = built[name]
+            # No RSS sampling thread while timing on CPU (it takes the GIL).
             memory = _PeakMemory(torch_device)
-            with memory:
+            with memory if not on_cpu else contextlib.nullcontext():
                 if torch_device.type == 'cuda':
                     torch.cuda.synchronize(torch_device)
                 start = time.perf_counter()
@@ -240,11 +298,18 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
                 seconds = time.perf_counter() - start
             if timed:
                 costs[name].seconds.append(seconds)
-                costs[name].peak_mb.append(memory.peak_mb)
+                if not on_cpu:
+                    costs[name].peak_mb.append(memory.peak_mb)
         log(f"round {round_idx + 1}/{warmup + rounds}"
             f"{'' if timed else ' (warm-up)'}: " + ', '.join(
                 f'{name} {costs[name].seconds[-1]:.2f}s' if timed else name
                 for name in variants))
+    if on_cpu and measure_memory:
+        batch = dict(batch_size=batch_size, size=size, num_boxes=num_boxes)
+        for name in variants:
+            costs[name].peak_mb.append(
+                cpu_step_memory(setup, name, tiny, batch))
+            log(f'memory of {name}: {costs[name].peak_mb[-1]:.0f} MB')
     return costs
 
 

@@ -7,8 +7,9 @@ without gradients); each KD method on top of the floor; and the same with
 the teacher in bf16/fp16 (``teacher_precision``). All variants come from the
 shipped configs of one setup and run in one process, in interleaved rounds.
 Prints the median step time, the ratio to the floor and the peak memory of
-each variant (CUDA allocator peak on GPU; sampled RSS above the step's start
-on CPU, an approximation), and writes them as JSON and Markdown.
+each variant (on GPU the CUDA allocator's peak; on CPU the growth of the
+resident set during a first step in a fresh process, measured after the
+timing), and writes them as JSON and Markdown.
 
 Examples:
     # The setting of docs/benchmarks.md (2 x 512 x 512, R101 -> R50):
@@ -61,6 +62,10 @@ def parse_args() -> argparse.Namespace:
         type=int,
         help='torch CPU threads (default: torch\'s choice)')
     parser.add_argument(
+        '--no-memory',
+        action='store_true',
+        help='skip the CPU memory measurement (one process per variant)')
+    parser.add_argument(
         '--tiny',
         action='store_true',
         help='shrunk models (ResNet-18, 64-channel FPN): a smoke run')
@@ -85,7 +90,8 @@ def main() -> None:
         rounds=args.rounds,
         warmup=args.warmup,
         device=args.device,
-        tiny=args.tiny)
+        tiny=args.tiny,
+        measure_memory=not args.no_memory)
     table = format_costs(costs)
     header = (f'setup {args.setup}, batch {args.batch_size} x {args.size} '
               f'x {args.size}, {args.num_boxes} boxes per image, '
