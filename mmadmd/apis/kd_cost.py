@@ -22,6 +22,7 @@ resident set during a first step in a fresh process (:func:`cpu_step_memory`).
 """
 import contextlib
 import logging
+import math
 import os
 import os.path as osp
 import statistics
@@ -77,7 +78,8 @@ class VariantCost:
 
     @property
     def median_s(self) -> float:
-        return statistics.median(self.seconds)
+        return statistics.median(self.seconds) if self.seconds else \
+            float('nan')
 
     @property
     def median_mb(self) -> float:
@@ -257,7 +259,8 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
         batch_size (int): Images per step. Defaults to 2.
         size (int): Square input side. Defaults to 512.
         num_boxes (int): Ground-truth boxes per image. Defaults to 20.
-        rounds (int): Timed rounds. Defaults to 5.
+        rounds (int): Timed rounds; 0 measures only the memory (CPU).
+            Defaults to 5.
         warmup (int): Untimed rounds first. Defaults to 1.
         device (str): ``'cpu'`` or ``'cuda'``. Defaults to ``'cpu'``.
         tiny (bool): Shrink the models (depth-18, 64-channel FPN) for a
@@ -273,16 +276,17 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
     """
     torch_device = torch.device(device)
     variants = list(dict.fromkeys(variants))
-    built = {}
-    for name in variants:
-        log(f'building {name}')
-        built[name] = _build_variant(setup, name, tiny, torch_device)
-    cfg = next(iter(built.values()))[2]
-    data = _make_batch(cfg, SETUPS[setup], batch_size, size, num_boxes,
-                       torch_device)
     costs = {name: VariantCost(name) for name in variants}
     on_cpu = torch_device.type == 'cpu'
-    for round_idx in range(warmup + rounds):
+    built = {}
+    for name in variants if rounds > 0 else []:  # rounds=0: memory only
+        log(f'building {name}')
+        built[name] = _build_variant(setup, name, tiny, torch_device)
+    if built:
+        cfg = next(iter(built.values()))[2]
+        data = _make_batch(cfg, SETUPS[setup], batch_size, size, num_boxes,
+                           torch_device)
+    for round_idx in range(warmup + rounds if built else 0):
         timed = round_idx >= warmup
         for name in variants:
             model, optim_wrapper, _ = built[name]
@@ -317,14 +321,18 @@ def format_costs(costs: Dict[str, VariantCost],
                  reference: str = 'floor') -> str:
     """A Markdown table of medians and ratios to ``reference``."""
     ref = costs.get(reference)
+
+    def fmt(value: float, spec: str) -> str:
+        return '-' if math.isnan(value) else format(value, spec)
+
     lines = [
         f'| variant | step (s, median) | x {reference} | '
         'peak memory (MB, median) |', '|---|---|---|---|'
     ]
     for name, cost in costs.items():
-        ratio = f'{cost.median_s / ref.median_s:.3f}' if ref else '-'
-        lines.append(f'| {name} | {cost.median_s:.3f} | {ratio} | '
-                     f'{cost.median_mb:.0f} |')
+        ratio = cost.median_s / ref.median_s if ref else float('nan')
+        lines.append(f"| {name} | {fmt(cost.median_s, '.3f')} | "
+                     f"{fmt(ratio, '.3f')} | {fmt(cost.median_mb, '.0f')} |")
     return '\n'.join(lines)
 
 

@@ -62,3 +62,16 @@ def test_tool_writes_results(tmp_path):
     for name, variant in results['variants'].items():
         assert variant['median_mb'] > 0, name
     assert '| admd |' in (out / 'results.md').read_text()
+
+
+def test_memory_only_mode():
+    costs = benchmark_kd_cost(
+        'retina-r101_retina-r50_2x_dior', ['admd'],
+        batch_size=1,
+        size=128,
+        rounds=0,
+        tiny=True,
+        log=lambda _: None)
+    assert costs['admd'].seconds == [] and costs['admd'].median_mb > 0
+    row = format_costs(costs).splitlines()[-1]
+    assert row.startswith('| admd | - | - | ')

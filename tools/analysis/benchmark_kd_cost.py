@@ -53,7 +53,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--size', type=int, default=512, help='input side')
     parser.add_argument(
         '--num-boxes', type=int, default=20, help='boxes per image')
-    parser.add_argument('--rounds', type=int, default=5, help='timed rounds')
+    parser.add_argument(
+        '--rounds',
+        type=int,
+        default=5,
+        help='timed rounds (0: only the CPU memory measurement)')
     parser.add_argument(
         '--warmup', type=int, default=1, help='untimed rounds first')
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
