@@ -325,18 +325,40 @@ def format_costs(costs: Dict[str, VariantCost],
     def fmt(value: float, spec: str) -> str:
         return '-' if math.isnan(value) else format(value, spec)
 
+    def per_round(cost: VariantCost) -> float:
+        # Rounds are interleaved: a ratio within a round cancels the drifts
+        # of the machine between rounds.
+        if not ref or not cost.seconds or \
+                len(cost.seconds) != len(ref.seconds):
+            return float('nan')
+        return statistics.median(
+            a / b for a, b in zip(cost.seconds, ref.seconds))
+
     lines = [
-        f'| variant | step (s, median) | x {reference} | '
-        'peak memory (MB, median) |', '|---|---|---|---|'
+        f'| variant | step (s, median) | x {reference} (of medians) | '
+        f'x {reference} (median per round) | peak memory (MB) |',
+        '|---|---|---|---|---|'
     ]
     for name, cost in costs.items():
         ratio = cost.median_s / ref.median_s if ref else float('nan')
         lines.append(f"| {name} | {fmt(cost.median_s, '.3f')} | "
-                     f"{fmt(ratio, '.3f')} | {fmt(cost.median_mb, '.0f')} |")
+                     f"{fmt(ratio, '.3f')} | {fmt(per_round(cost), '.3f')} | "
+                     f"{fmt(cost.median_mb, '.0f')} |")
     return '\n'.join(lines)
 
 
+def load_costs(path: str) -> Dict[str, VariantCost]:
+    """Read the ``results.json`` that the tool wrote."""
+    import json
+    variants = json.load(open(path))['variants']
+    return {
+        name: VariantCost(name, v['seconds'], v['peak_mb'])
+        for name, v in variants.items()
+    }
+
+
 __all__ = [
-    'benchmark_kd_cost', 'format_costs', 'method_config', 'VariantCost',
+    'benchmark_kd_cost', 'format_costs', 'load_costs', 'method_config',
+    'VariantCost',
     'DEFAULT_VARIANTS', 'METHODS', 'SETUPS'
 ]

@@ -18,6 +18,9 @@ Examples:
     python tools/analysis/benchmark_kd_cost.py \\
         --setup rotated-retina-r101_rotated-retina-r50_1x_dota \\
         --device cuda --rounds 20 --size 1024
+    # Print a saved run's table again (also after a new format):
+    python tools/analysis/benchmark_kd_cost.py \\
+        --report work_dirs/benchmark_kd_cost/results.json
     # Only some variants:
     python tools/analysis/benchmark_kd_cost.py \\
         --variants student floor admd admd@bf16
@@ -31,7 +34,7 @@ import os
 import os.path as osp
 
 from mmadmd.apis.kd_cost import (DEFAULT_VARIANTS, SETUPS, benchmark_kd_cost,
-                                 format_costs)
+                                 format_costs, load_costs)
 
 
 def parse_args() -> argparse.Namespace:
@@ -74,6 +77,10 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='shrunk models (ResNet-18, 64-channel FPN): a smoke run')
     parser.add_argument(
+        '--report',
+        metavar='RESULTS_JSON',
+        help='only print the table of a saved results.json')
+    parser.add_argument(
         '--out',
         default='work_dirs/benchmark_kd_cost',
         help='folder of results.json and results.md')
@@ -82,6 +89,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    if args.report:
+        print(format_costs(load_costs(args.report)))
+        return
     if args.threads:
         import torch
         torch.set_num_threads(args.threads)
