@@ -347,14 +347,34 @@ def format_costs(costs: Dict[str, VariantCost],
     return '\n'.join(lines)
 
 
-def load_costs(path: str) -> Dict[str, VariantCost]:
-    """Read the ``results.json`` that the tool wrote."""
+def load_costs(*paths: str) -> Dict[str, VariantCost]:
+    """Read and merge ``results.json`` files that the tool wrote.
+
+    Step times come from the first file that has them for a variant, memory
+    likewise, so a timing run and a memory-only run (``--rounds 0``) make
+    one table. CPU memory of files written before the fresh-process method
+    (no ``memory`` setting) is ignored: it was not a step's footprint.
+
+    Args:
+        *paths (str): ``results.json`` files.
+
+    Returns:
+        dict: Variant name -> :class:`VariantCost`.
+    """
     import json
-    variants = json.load(open(path))['variants']
-    return {
-        name: VariantCost(name, v['seconds'], v['peak_mb'])
-        for name, v in variants.items()
-    }
+    costs: Dict[str, VariantCost] = {}
+    for path in paths:
+        results = json.load(open(path))
+        settings = results.get('settings', {})
+        trust_memory = settings.get('device', 'cpu') != 'cpu' or \
+            'memory' in settings
+        for name, v in results['variants'].items():
+            cost = costs.setdefault(name, VariantCost(name))
+            if not cost.seconds:
+                cost.seconds = list(v['seconds'])
+            if not cost.peak_mb and trust_memory:
+                cost.peak_mb = list(v['peak_mb'])
+    return costs
 
 
 __all__ = [

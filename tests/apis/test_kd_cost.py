@@ -75,3 +75,31 @@ def test_memory_only_mode():
     assert costs['admd'].seconds == [] and costs['admd'].median_mb > 0
     row = format_costs(costs).splitlines()[-1]
     assert row.startswith('| admd | - | - | ')
+
+
+def test_report_merges_time_and_memory_runs(tmp_path):
+    from mmadmd.apis.kd_cost import load_costs
+
+    def write(name, settings, variants):
+        path = tmp_path / name
+        path.write_text(json.dumps(dict(settings=settings,
+                                        variants=variants)))
+        return str(path)
+
+    timed = write('time.json', dict(device='cpu'), {
+        'floor': dict(seconds=[2.0, 4.0], peak_mb=[1.0]),
+        'admd': dict(seconds=[1.0, 4.0], peak_mb=[1.0])
+    })
+    memory = write('memory.json',
+                   dict(device='cpu', memory='first step in a fresh '
+                        'process'), {
+                            'floor': dict(seconds=[], peak_mb=[100.0]),
+                            'admd': dict(seconds=[], peak_mb=[120.0])
+                        })
+    costs = load_costs(timed, memory)
+    # Old CPU memory (in-process RSS) is ignored, the fresh-process kept.
+    assert costs['admd'].peak_mb == [120.0]
+    assert costs['admd'].seconds == [1.0, 4.0]
+    row = format_costs(costs).splitlines()[-1]
+    # of medians 2.5 / 3.0; per round median(0.5, 1.0) = 0.75
+    assert row == '| admd | 2.500 | 0.833 | 0.750 | 120 |'

@@ -18,9 +18,10 @@ Examples:
     python tools/analysis/benchmark_kd_cost.py \\
         --setup rotated-retina-r101_rotated-retina-r50_1x_dota \\
         --device cuda --rounds 20 --size 1024
-    # Print a saved run's table again (also after a new format):
-    python tools/analysis/benchmark_kd_cost.py \\
-        --report work_dirs/benchmark_kd_cost/results.json
+    # Print saved runs as one table (times from the first, memory from the
+    # second, e.g. a --rounds 0 run):
+    python tools/analysis/benchmark_kd_cost.py --report \\
+        work_dirs/benchmark_kd_cost/results.json work_dirs/memory/results.json
     # Only some variants:
     python tools/analysis/benchmark_kd_cost.py \\
         --variants student floor admd admd@bf16
@@ -78,8 +79,10 @@ def parse_args() -> argparse.Namespace:
         help='shrunk models (ResNet-18, 64-channel FPN): a smoke run')
     parser.add_argument(
         '--report',
+        nargs='+',
         metavar='RESULTS_JSON',
-        help='only print the table of a saved results.json')
+        help='only print the table of saved results.json files (times from '
+        'the first that has them, memory likewise)')
     parser.add_argument(
         '--out',
         default='work_dirs/benchmark_kd_cost',
@@ -90,7 +93,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     if args.report:
-        print(format_costs(load_costs(args.report)))
+        print(format_costs(load_costs(*args.report)))
         return
     if args.threads:
         import torch
@@ -118,7 +121,10 @@ def main() -> None:
     with open(osp.join(args.out, 'results.json'), 'w') as f:
         json.dump(
             dict(
-                settings=vars(args),
+                settings=dict(
+                    vars(args),
+                    memory='cuda allocator peak' if args.device != 'cpu'
+                    else 'first step in a fresh process'),
                 variants={
                     name: dict(
                         seconds=c.seconds,
