@@ -10,8 +10,10 @@ in the work dir. Finished runs are saved at once and skipped when the
 command is run again: an interrupted benchmark resumes.
 
 Sizes (default): 160 + 40 training scenes, 100 test scenes, 256 px; teacher
-1000 iterations; students 300 iterations (short: 150, 3x: 900), batch 8;
-seeds 0, 1, 2. About 2 hours on 2 CPU cores (docs/benchmarks.md).
+1000 iterations (about 8 minutes); students 300 iterations (short: 150,
+3x: 900), batch 8; seeds 0 and 1, about 50 minutes each: under 2 hours on
+2 CPU cores (docs/benchmarks.md). Each more seed (``--seeds 0 1 2``) adds
+about 50 minutes.
 
 Examples:
     python tools/analysis/mini_benchmark.py
@@ -43,7 +45,7 @@ def parse_args() -> argparse.Namespace:
         'make demo)')
     parser.add_argument(
         '--runs', nargs='+', choices=keys, help='default: all')
-    parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1 2')
+    parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1')
     parser.add_argument(
         '--teacher-iters', type=int, help='default: 1000')
     parser.add_argument(
