@@ -8,8 +8,9 @@
 #                distiller=_base_.kd_pkd_distiller)
 #
 # Hyper-parameters are the published RetinaNet ones (mmrazor's configs for
-# PKD, CWD, MGD; FBKD's Faster R-CNN config; FGD's paper code). Channels assume 256-channel FPNs (mmadmd.utils.set_kd_channels
-# changes them). Levels: P3..P7 (data_idx 0..4 of the recorded neck).
+# PKD, CWD, MGD; FBKD's Faster R-CNN config; FGD's paper code). Channels
+# assume 256-channel FPNs (mmadmd.utils.set_kd_channels changes them).
+# Levels: P3..P7 (data_idx 0..4 of the recorded neck).
 kd_levels = 5
 kd_channels = 256
 
@@ -20,6 +21,17 @@ kd_recorders = dict(fpn=dict(type='ModuleOutputs', source='neck'))
 def _level(from_student, i, **kwargs):
     return dict(from_student=from_student, recorder='fpn', data_idx=i,
                 **kwargs)
+
+
+def _per_level(name, loss, inputs, levels=kd_levels,
+               student_recorders=kd_recorders):
+    """One `loss` per FPN level; `inputs(i)` maps its inputs on level i."""
+    keys = [f'loss_{name}_fpn{i}' for i in range(levels)]
+    return dict(
+        student_recorders=student_recorders,
+        teacher_recorders=kd_recorders,
+        distill_losses={key: dict(loss) for key in keys},
+        loss_forward_mappings={key: inputs(i) for i, key in enumerate(keys)})
 
 
 # PKD (Cao et al., NeurIPS 2022): Pearson-correlation imitation.
@@ -36,25 +48,14 @@ kd_pkd_distiller = dict(
 # CWD (Shu et al., ICCV 2021): channel-wise distributions, KL divergence.
 kd_cwd_distiller = dict(
     type='ConfigurableDistiller',
-    student_recorders=kd_recorders,
-    teacher_recorders=kd_recorders,
-    distill_losses={
-        f'loss_cwd_fpn{i}': dict(
-            type='ChannelWiseDivergence', tau=1, loss_weight=10)
-        for i in range(kd_levels)
-    },
-    loss_forward_mappings={
-        f'loss_cwd_fpn{i}': dict(preds_S=_level(True, i),
-                                 preds_T=_level(False, i))
-        for i in range(kd_levels)
-    })
+    **_per_level(
+        'cwd', dict(type='ChannelWiseDivergence', tau=1, loss_weight=10),
+        lambda i: dict(preds_S=_level(True, i), preds_T=_level(False, i))))
 
 # MGD (Yang et al., ECCV 2022): generate the teacher feature from a masked
 # student feature.
 kd_mgd_distiller = dict(
     type='ConfigurableDistiller',
-    student_recorders=kd_recorders,
-    teacher_recorders=kd_recorders,
     connectors={
         f's_fpn{i}_connector': dict(
             type='MGDConnector',
@@ -63,16 +64,11 @@ kd_mgd_distiller = dict(
             lambda_mgd=0.65)
         for i in range(kd_levels)
     },
-    distill_losses={
-        f'loss_mgd_fpn{i}': dict(type='MGDLoss', alpha_mgd=0.00002)
-        for i in range(kd_levels)
-    },
-    loss_forward_mappings={
-        f'loss_mgd_fpn{i}': dict(
+    **_per_level(
+        'mgd', dict(type='MGDLoss', alpha_mgd=0.00002),
+        lambda i: dict(
             preds_S=_level(True, i, connector=f's_fpn{i}_connector'),
-            preds_T=_level(False, i))
-        for i in range(kd_levels)
-    })
+            preds_T=_level(False, i))))
 
 # FBKD (Zhang and Ma, ICLR 2021): attention masks and non-local relations.
 # As mmrazor's config: four levels (P3..P6), max-pooling strides 8 on P3 and
@@ -83,65 +79,40 @@ _fbkd_pool = [dict(reduction=4, maxpool_stride=8),
               dict(reduction=4, maxpool_stride=4), dict(), dict()]
 kd_fbkd_distiller = dict(
     type='ConfigurableDistiller',
-    student_recorders=kd_recorders,
-    teacher_recorders=kd_recorders,
-    connectors=dict(
-        **{
-            f'loss_fbkd_fpn{i}_sfeat': dict(
-                type='FBKDStudentConnector',
-                in_channels=kd_channels,
-                mode='dot_product',
-                sub_sample=True,
-                **_fbkd_pool[i])
-            for i in range(_fbkd_levels)
-        }, **{
-            f'loss_fbkd_fpn{i}_tfeat': dict(
-                type='FBKDTeacherConnector',
-                in_channels=kd_channels,
-                mode='dot_product',
-                sub_sample=True,
-                **_fbkd_pool[i])
-            for i in range(_fbkd_levels)
-        }),
-    distill_losses={
-        f'loss_fbkd_fpn{i}': dict(type='FBKDLoss')
+    connectors={
+        f'loss_fbkd_fpn{i}_{side}feat': dict(
+            type=connector,
+            in_channels=kd_channels,
+            mode='dot_product',
+            sub_sample=True,
+            **_fbkd_pool[i])
+        for side, connector in (('s', 'FBKDStudentConnector'),
+                                ('t', 'FBKDTeacherConnector'))
         for i in range(_fbkd_levels)
     },
-    loss_forward_mappings={
-        f'loss_fbkd_fpn{i}': dict(
+    **_per_level(
+        'fbkd',
+        dict(type='FBKDLoss'),
+        lambda i: dict(
             s_input=_level(True, i, connector=f'loss_fbkd_fpn{i}_sfeat'),
-            t_input=_level(False, i, connector=f'loss_fbkd_fpn{i}_tfeat'))
-        for i in range(_fbkd_levels)
-    })
+            t_input=_level(False, i, connector=f'loss_fbkd_fpn{i}_tfeat')),
+        levels=_fbkd_levels))
 
 # FitNet (Romero et al., ICLR 2015): plain feature MSE (mean over elements).
 kd_fitnet_distiller = dict(
     type='ConfigurableDistiller',
-    student_recorders=kd_recorders,
-    teacher_recorders=kd_recorders,
-    distill_losses={
-        f'loss_fitnet_fpn{i}': dict(
-            type='L2Loss', normalize=False, div_element=True, loss_weight=1)
-        for i in range(kd_levels)
-    },
-    loss_forward_mappings={
-        f'loss_fitnet_fpn{i}': dict(s_feature=_level(True, i),
-                                    t_feature=_level(False, i))
-        for i in range(kd_levels)
-    })
+    **_per_level(
+        'fitnet',
+        dict(type='L2Loss', normalize=False, div_element=True, loss_weight=1),
+        lambda i: dict(s_feature=_level(True, i), t_feature=_level(False, i))))
 
 # FGD (Yang et al., CVPR 2022; mmadmd.FGDLoss): needs the ground-truth boxes,
 # recorded as the second input of the student's `loss` method.
 kd_fgd_distiller = dict(
     type='ConfigurableDistiller',
-    student_recorders=dict(
-        kd_recorders,
-        gt=dict(
-            type='MethodInputs',
-            source='mmdet.models.detectors.SingleStageDetector.loss')),
-    teacher_recorders=kd_recorders,
-    distill_losses={
-        f'loss_fgd_fpn{i}': dict(
+    **_per_level(
+        'fgd',
+        dict(
             type='FGDLoss',
             student_channels=kd_channels,
             teacher_channels=kd_channels,
@@ -149,13 +120,13 @@ kd_fgd_distiller = dict(
             alpha_fgd=0.001,
             beta_fgd=0.0005,
             gamma_fgd=0.0005,
-            lambda_fgd=0.000005)
-        for i in range(kd_levels)
-    },
-    loss_forward_mappings={
-        f'loss_fgd_fpn{i}': dict(
+            lambda_fgd=0.000005),
+        lambda i: dict(
             preds_S=_level(True, i),
             preds_T=_level(False, i),
-            data_samples=dict(from_student=True, recorder='gt', data_idx=1))
-        for i in range(kd_levels)
-    })
+            data_samples=dict(from_student=True, recorder='gt', data_idx=1)),
+        student_recorders=dict(
+            kd_recorders,
+            gt=dict(
+                type='MethodInputs',
+                source='mmdet.models.detectors.SingleStageDetector.loss'))))
