@@ -292,9 +292,8 @@ def benchmark_kd_cost(setup: str = 'retina-r101_retina-r50_2x_dior',
             model, optim_wrapper, _ = built[name]
             # No RSS sampling thread while timing on CPU (it takes the GIL).
             memory = _PeakMemory(torch_device)
+            # On CUDA, entering the memory context synchronizes the device.
             with memory if not on_cpu else contextlib.nullcontext():
-                if torch_device.type == 'cuda':
-                    torch.cuda.synchronize(torch_device)
                 start = time.perf_counter()
                 model.train_step(data, optim_wrapper)
                 if torch_device.type == 'cuda':
