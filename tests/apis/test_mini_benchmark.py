@@ -6,8 +6,8 @@ from dataclasses import replace
 import cv2
 import pytest
 
-from mmadmd.apis.mini_benchmark import (BenchmarkSettings, default_runs,
-                                        run_mini_benchmark)
+from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
+                                        default_runs, run_mini_benchmark)
 
 
 def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
@@ -30,6 +30,16 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
     again = run_mini_benchmark(work_dir, data, settings, log=lines.append)
     assert again == before
     assert '0 runs to do' in lines[-1]
+    # An extra run asked for by name joins the table; nothing else reruns.
+    extra = [run for run in all_runs() if run.key == 'admd-3x-bf16']
+    assert extra and extra[0] not in default_runs()
+    again = run_mini_benchmark(work_dir, data, settings, extra)
+    assert sorted(again['runs']) == sorted(
+        list(before['runs']) + ['admd-3x-bf16/seed0'])
+    assert all(again['runs'][k] == v for k, v in before['runs'].items())
+    table = open(f'{work_dir}/results.md').read()
+    for run in default_runs() + extra:
+        assert f'| {run.name} |' in table
     # Other sizes in the same work dir: a clear error, not a mix.
     other = replace(settings, data=replace(settings.data, student_iters=3))
     with pytest.raises(ValueError, match='other settings'):

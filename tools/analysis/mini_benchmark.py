@@ -27,12 +27,12 @@ import mmadmd  # noqa: F401,I001
 import argparse
 from dataclasses import replace
 
-from mmadmd.apis.mini_benchmark import (BenchmarkSettings, default_runs,
-                                        run_mini_benchmark)
+from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
+                                        default_runs, run_mini_benchmark)
 
 
 def parse_args() -> argparse.Namespace:
-    keys = [run.key for run in default_runs()]
+    keys = [run.key for run in all_runs()]
     parser = argparse.ArgumentParser(
         description='ADMD vs other FPN distillers on synthetic scenes',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -44,7 +44,13 @@ def parse_args() -> argparse.Namespace:
         help='scenes (default: data/synthetic_dior[_quick], shared with '
         'make demo)')
     parser.add_argument(
-        '--runs', nargs='+', choices=keys, help='default: all')
+        '--runs', nargs='+', choices=keys,
+        help='default: all but the extra runs')
+    parser.add_argument(
+        '--extra',
+        action='store_true',
+        help='also the extra 3x checks (admd-3x-constant, admd-3x-bf16; '
+        'about 16 minutes per seed)')
     parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1')
     parser.add_argument(
         '--teacher-iters', type=int, help='default: 1000')
@@ -73,7 +79,10 @@ def main() -> None:
     suffix = '_quick' if args.quick else ''
     work_dir = args.work_dir or f'work_dirs/mini_benchmark{suffix}'
     data_root = args.data_root or f'data/synthetic_dior{suffix}'
-    runs = [r for r in default_runs() if not args.runs or r.key in args.runs]
+    if args.runs:
+        runs = [r for r in all_runs() if r.key in args.runs]
+    else:
+        runs = all_runs() if args.extra else default_runs()
     run_mini_benchmark(work_dir, data_root, settings, runs)
     print('\n' + open(f'{work_dir}/results.md').read())
     print(f'results: {work_dir}/results.md, results.png, results.json')
