@@ -11,14 +11,16 @@ command is run again: an interrupted benchmark resumes.
 
 Sizes (default): 160 + 40 training scenes, 100 test scenes, 256 px; teacher
 1000 iterations (about 8 minutes); students 300 iterations (short: 150,
-3x: 900), batch 8; seeds 0 and 1, about 50 minutes each: under 2 hours on
+3x: 900), batch 8; seeds 0 and 1, about 48 minutes each: under 2 hours on
 2 CPU cores (docs/benchmarks.md). Each more seed (``--seeds 0 1 2``) adds
-about 50 minutes.
+about 48 minutes; ``--extra`` adds two 3x checks (no weight-increasing
+module, bf16 teacher), about 16 minutes per seed.
 
 Examples:
     python tools/analysis/mini_benchmark.py
     python tools/analysis/mini_benchmark.py --runs student admd pkd \\
         --seeds 0 1 --student-iters 600
+    python tools/analysis/mini_benchmark.py --seeds 0 1 2 --extra
     python tools/analysis/mini_benchmark.py --quick   # under a minute
 """
 # First: mmrazor compat, registries.
