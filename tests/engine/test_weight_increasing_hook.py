@@ -43,6 +43,17 @@ def test_linear_and_constant_modes():
         [1, 1, 1]
 
 
+def test_defaults_are_the_shipped_fragment():
+    # `dict(type='mmadmd.WeightIncreasingHook')` gets the shipped settings.
+    from mmengine.config import Config
+    root = osp.join(osp.dirname(__file__), '..', '..', 'configs')
+    shipped = Config.fromfile(osp.join(root, '_base_', 'admd_fpn.py'))
+    hook = WeightIncreasingHook()
+    for key, value in shipped.admd_weight_increasing_hook.items():
+        if key != 'type':
+            assert getattr(hook, key) == value, key
+
+
 @pytest.mark.parametrize('kwargs', [
     dict(mode='cosine'), dict(momentum=1.0), dict(max_ratio=0.5),
     dict(interval=0)

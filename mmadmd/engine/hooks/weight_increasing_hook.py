@@ -48,11 +48,17 @@ class WeightIncreasingHook(Hook):
         mode (str): ``'adaptive'``, ``'linear'`` or ``'constant'``.
             Defaults to ``'adaptive'``.
         warmup_iters (int): Iterations before the reference loss is taken;
-            the ratio stays 1 until then. Defaults to 200.
+            the ratio stays 1 until then. Defaults to 500, the end of the
+            learning-rate warm-up of mmdet/mmrotate schedules.
         momentum (float): EMA momentum of the raw loss, in [0, 1).
-            Defaults to 0.9.
+            Defaults to 0.99 (an average over about 100 iterations).
         power (float): Exponent on ``L_ref / ema``. Defaults to 1.0.
-        max_ratio (float): Upper bound of the ratio, >= 1. Defaults to 5.0.
+        max_ratio (float): Upper bound of the ratio, >= 1. Defaults to 4.0.
+
+    The defaults are those of ``configs/_base_/admd_fpn.py``, for schedules
+    of thousands of iterations; for a few hundred, scale ``warmup_iters``
+    and ``momentum`` down (the mini benchmark uses 100 and 0.9; its results
+    are in ``docs/benchmarks.md``).
         interval (int): Update every ``interval`` iterations. Defaults to 1.
     """
 
@@ -60,10 +66,10 @@ class WeightIncreasingHook(Hook):
 
     def __init__(self,
                  mode: str = 'adaptive',
-                 warmup_iters: int = 200,
-                 momentum: float = 0.9,
+                 warmup_iters: int = 500,
+                 momentum: float = 0.99,
                  power: float = 1.0,
-                 max_ratio: float = 5.0,
+                 max_ratio: float = 4.0,
                  interval: int = 1) -> None:
         if mode not in MODES:
             raise ValueError(f'WeightIncreasingHook: unknown mode {mode!r}; '
