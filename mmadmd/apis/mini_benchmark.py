@@ -176,52 +176,91 @@ def run_config(run: BenchmarkRun, seed: int, work_dir: str, data_root: str,
 
 
 def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
-    """Mean and std of mAP per run, over the seeds done so far."""
-    rows = []
+    """Mean and std of mAP per run, over the seeds done so far.
+
+    Each row also holds ``maps`` (seed -> mAP), and ``vs_student`` and, for
+    ADMD variants, ``vs_admd``: the mean and std over the seeds both runs
+    have of the per-seed mAP difference to the student alone and to plain
+    ADMD on the same schedule (paired: the seed fixes the initialization
+    and data order, so paired differences are less noisy than means).
+    """
+    rows = {}
     for run in runs:
-        done = [
-            v for k, v in results['runs'].items()
-            if k.split('/')[0] == run.key
-        ]
-        if not done:
+        maps = {
+            int(k.split('/seed')[1]): v['mAP']
+            for k, v in results['runs'].items() if k.split('/')[0] == run.key
+        }
+        if not maps:
             continue
-        maps = [d['mAP'] for d in done]
-        rows.append(
-            dict(
-                key=run.key,
-                name=run.name,
-                group=run.group,
-                n=len(maps),
-                mean=statistics.mean(maps),
-                std=statistics.stdev(maps) if len(maps) > 1 else 0.0,
-                seconds=statistics.mean(d['seconds'] for d in done),
-                iters=done[0]['iters']))
-    return rows
+        done = [results['runs'][f'{run.key}/seed{seed}'] for seed in maps]
+        rows[run.key] = dict(
+            key=run.key,
+            name=run.name,
+            group=run.group,
+            n=len(maps),
+            mean=statistics.mean(maps.values()),
+            std=statistics.stdev(maps.values()) if len(maps) > 1 else 0.0,
+            seconds=statistics.mean(d['seconds'] for d in done),
+            iters=done[0]['iters'],
+            maps=maps)
+
+    def paired(row: Dict, ref: Optional[BenchmarkRun]) -> Optional[tuple]:
+        ref_row = rows.get(ref.key) if ref else None
+        if ref_row is None or ref_row is row:
+            return None
+        diffs = [row['maps'][s] - ref_row['maps'][s]
+                 for s in sorted(row['maps']) if s in ref_row['maps']]
+        if not diffs:
+            return None
+        return (statistics.mean(diffs),
+                statistics.stdev(diffs) if len(diffs) > 1 else 0.0,
+                len(diffs))
+
+    def reference(run: BenchmarkRun, method: str) -> Optional[BenchmarkRun]:
+        return next((r for r in runs if r.method == method and not r.loss
+                     and not r.hook and r.teacher_precision == 'fp32'
+                     and r.schedule == run.schedule), None)
+
+    for run in runs:
+        if run.key in rows:
+            rows[run.key]['vs_student'] = paired(rows[run.key],
+                                                 reference(run, 'student'))
+            rows[run.key]['vs_admd'] = paired(
+                rows[run.key],
+                reference(run, 'admd') if run.method == 'admd' else None)
+    return list(rows.values())
+
+
+def _delta(paired: Optional[tuple]) -> str:
+    if paired is None:
+        return ''
+    mean, std, n = paired
+    return f'{mean:+.3f} ± {std:.3f} ({n})'
 
 
 def write_table(work_dir: str, results: Dict,
                 runs: Sequence[BenchmarkRun]) -> str:
     """Write ``results.md`` and ``results.png``; return the Markdown."""
     rows = summarize(results, runs)
-    base = {r['iters']: r for r in rows if r['key'].startswith('student')}
     lines = [
         '| group | run | iterations | mAP (mean ± std) | seeds | '
-        'vs student alone, same iterations | train + test (s) |',
-        '|---|---|---|---|---|---|---|'
+        'vs student alone (paired, seeds) | vs ADMD (paired, seeds) | '
+        'train + test (s) |', '|---|---|---|---|---|---|---|---|'
     ]
     for row in rows:
-        ref = base.get(row['iters'])
-        delta = '' if ref is None or ref is row else \
-            f"{row['mean'] - ref['mean']:+.3f}"
         lines.append(f"| {row['group']} | {row['name']} | {row['iters']} | "
                      f"{row['mean']:.3f} ± {row['std']:.3f} | {row['n']} | "
-                     f"{delta} | {row['seconds']:.0f} |")
+                     f"{_delta(row['vs_student'])} | "
+                     f"{_delta(row['vs_admd'])} | {row['seconds']:.0f} |")
     teacher = results.get('teacher')
     header = ''
     if teacher:
         header = (f"Teacher: {teacher['iters']} iterations, mAP "
                   f"{teacher['mAP']:.3f}.\n\n")
-    text = header + '\n'.join(lines) + '\n'
+    note = ('\nPaired columns: mean ± std over the seeds both runs have '
+            '(their number in brackets) of the per-seed mAP difference, '
+            'on the same number of iterations.\n')
+    text = header + '\n'.join(lines) + '\n' + note
     with open(osp.join(work_dir, 'results.md'), 'w') as f:
         f.write(text)
     if rows:

@@ -7,7 +7,8 @@ import cv2
 import pytest
 
 from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
-                                        default_runs, run_mini_benchmark)
+                                        default_runs, run_mini_benchmark,
+                                        summarize)
 
 
 def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
@@ -44,3 +45,31 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
     other = replace(settings, data=replace(settings.data, student_iters=3))
     with pytest.raises(ValueError, match='other settings'):
         run_mini_benchmark(work_dir, data, other)
+
+
+def test_paired_differences_use_shared_seeds_only():
+    runs = [
+        run for run in default_runs()
+        if run.key in ('student', 'admd', 'admd-tau2')
+    ]
+
+    def res(m):
+        return dict(mAP=m, seconds=1.0, iters=300)
+
+    results = dict(
+        runs={
+            'student/seed0': res(0.10),
+            'student/seed1': res(0.30),
+            'student/seed2': res(0.20),
+            'admd/seed0': res(0.15),
+            'admd/seed1': res(0.40),
+            'admd-tau2/seed0': res(0.05),
+        })
+    rows = {row['key']: row for row in summarize(results, runs)}
+    assert rows['student']['vs_student'] is None
+    mean, std, n = rows['admd']['vs_student']  # seeds 0, 1: +0.05, +0.10
+    assert (mean, n) == (pytest.approx(0.075), 2)
+    assert std == pytest.approx(0.0353553, abs=1e-6)
+    assert rows['admd']['vs_admd'] is None  # plain ADMD is the reference
+    assert rows['admd-tau2']['vs_admd'] == (pytest.approx(-0.10), 0.0, 1)
+    assert rows['admd-tau2']['vs_student'] == (pytest.approx(-0.05), 0.0, 1)
