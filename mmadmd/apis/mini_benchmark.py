@@ -83,14 +83,19 @@ def all_runs() -> List[BenchmarkRun]:
         run('student-3x', 'student alone, 3x', 'schedules', 'student',
             schedule=3.0),
         run('admd-3x', 'ADMD, 3x', 'schedules', 'admd', schedule=3.0),
-        # At 1x the student is barely trained and these differences drown
-        # in seed noise; 3x is where the module (late training) and the
+        # Extra runs, outside the two-hour default. At 1x the student is
+        # barely trained; 3x is where the module (late training) and the
         # bf16 teacher can be judged. About 8 minutes per seed each.
         run('admd-3x-constant', 'ADMD, 3x, no weight increasing',
             'schedules', 'admd', hook=dict(mode='constant'), schedule=3.0,
             extra=True),
         run('admd-3x-bf16', 'ADMD, 3x, bf16 teacher', 'schedules', 'admd',
             teacher_precision='bf16', schedule=3.0, extra=True),
+        # The shipped loss_weight=3 against a third and three times it.
+        run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
+            loss=dict(loss_weight=1.0), extra=True),
+        run('admd-w10', 'ADMD, loss_weight 10', 'ablations', 'admd',
+            loss=dict(loss_weight=10.0), extra=True),
     ]
 
 
