@@ -59,8 +59,9 @@ def teacher_precision_error(cfg: Config,
 
     Returns:
         list[dict]: One dict per recorded teacher feature map (e.g. one per
-        FPN level) with ``feature`` (``'<recorder>[<index>]'``), ``shape`` (of the last batch), ``rel_error``
-        (``||T_fp32 - T_low|| / ||T_fp32||`` over all batches) and
+        FPN level) with ``feature`` (``'<recorder>[<index>]'``), ``shape``
+        (of the last batch), ``rel_error`` (``||T_fp32 - T_low|| /
+        ||T_fp32||`` over all batches) and
         ``rel_error_normalized`` (the same after per-channel
         standardization, what ``ADMDLoss(normalize='channel')`` and PKD
         compare).

@@ -54,12 +54,12 @@ class WeightIncreasingHook(Hook):
             Defaults to 0.99 (an average over about 100 iterations).
         power (float): Exponent on ``L_ref / ema``. Defaults to 1.0.
         max_ratio (float): Upper bound of the ratio, >= 1. Defaults to 4.0.
+        interval (int): Update every ``interval`` iterations. Defaults to 1.
 
     The defaults are those of ``configs/_base_/admd_fpn.py``, for schedules
     of thousands of iterations; for a few hundred, scale ``warmup_iters``
     and ``momentum`` down (the mini benchmark uses 100 and 0.9; its results
     are in ``docs/benchmarks.md``).
-        interval (int): Update every ``interval`` iterations. Defaults to 1.
     """
 
     priority = 'NORMAL'  # before LoggerHook, so the ratio is logged fresh
