@@ -21,7 +21,6 @@ on CUDA the allocator's peak during the timed steps; on CPU the growth of the
 resident set during a first step in a fresh process (:func:`cpu_step_memory`).
 """
 import contextlib
-import logging
 import math
 import os
 import os.path as osp
@@ -33,12 +32,10 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
-from mmengine.registry import DefaultScope
 
 from mmadmd.utils import (distill_options, no_pretrained_options,
-                          set_kd_channels)
+                          quiet_build_scope, set_kd_channels)
 
 CONFIG_ROOT = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
@@ -153,19 +150,13 @@ def _build_variant(setup: str, variant: str, tiny: bool,
     else:
         model_cfg = cfg.model
         model_cfg.teacher_precision = precision or 'fp32'
-    logger = MMLogger.get_current_instance()
-    level = logger.level
-    logger.setLevel(logging.WARNING)  # init_weights logs every parameter
-    try:
-        with DefaultScope.overwrite_default_scope(cfg.default_scope):
-            model = MODELS.build(model_cfg).to(device)
-            model.init_weights()
-            optim_cfg = cfg.optim_wrapper.copy()
-            # lr 0: every round times the same computation (module doc).
-            optim_cfg.optimizer.lr = 0.0
-            optim_wrapper = build_optim_wrapper(model, optim_cfg)
-    finally:
-        logger.setLevel(level)
+    with quiet_build_scope(cfg.default_scope):
+        model = MODELS.build(model_cfg).to(device)
+        model.init_weights()
+        optim_cfg = cfg.optim_wrapper.copy()
+        # lr 0: every round times the same computation (module doc).
+        optim_cfg.optimizer.lr = 0.0
+        optim_wrapper = build_optim_wrapper(model, optim_cfg)
     model.train()
     return model, optim_wrapper, cfg
 

@@ -9,19 +9,18 @@ feature map how far the two are apart. Check this on your data before you
 train with a low-precision teacher (see ``docs/benchmarks.md``).
 """
 import itertools
-import logging
 import math
 from typing import Callable, Dict, List, Optional
 
 import torch
 from mmengine.config import Config
-from mmengine.logging import MMLogger
-from mmengine.registry import MODELS, DefaultScope
+from mmengine.registry import MODELS
 from mmengine.runner import Runner, set_random_seed
 
 from mmadmd.models.algorithms.precision_fpn_teacher_distill import \
     TEACHER_DTYPES
 from mmadmd.models.utils import normalize_feature
+from mmadmd.utils import quiet_build_scope
 
 
 def _feature_maps(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
@@ -72,22 +71,18 @@ def teacher_precision_error(cfg: Config,
     if num_batches < 1:
         raise ValueError(f'num_batches must be >= 1, got {num_batches}')
     set_random_seed(seed)  # the same batches from run to run
-    logger = MMLogger.get_current_instance()
-    level = logger.level
-    logger.setLevel(logging.WARNING)  # building logs every parameter
-    try:
-        with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-            model = MODELS.build(cfg.model)
-            loader = Runner.build_dataloader(cfg.train_dataloader)
-    finally:
-        logger.setLevel(level)
+    with quiet_build_scope(cfg.get('default_scope')):
+        model = MODELS.build(cfg.model)
+        loader = Runner.build_dataloader(cfg.train_dataloader)
     if not hasattr(model, '_teacher_features'):
         raise TypeError(
             f'{type(model).__name__} has no teacher_precision: use a config '
             'whose model is mmadmd.PrecisionFpnTeacherDistill (configs/admd, '
             'configs/kd).')
     model.to(device).eval()
-    diff_sq, ref_sq, norm_diff_sq, norm_ref_sq, shapes = [], [], [], [], []
+    # feature -> sums of |fp32 - low|^2, |fp32|^2 and the same standardized
+    sums: Dict[str, List[float]] = {}
+    shapes: Dict[str, tuple] = {}
     for idx, batch in enumerate(itertools.islice(loader, num_batches)):
         inputs = model.data_preprocessor(batch, True)['inputs']
         outputs = {}
@@ -95,29 +90,25 @@ def teacher_precision_error(cfg: Config,
             model.teacher_precision = name
             model._teacher_features(inputs)
             outputs[name] = _feature_maps(model)
-        if not diff_sq:
-            count = len(outputs['fp32'])
-            diff_sq, ref_sq = [0.0] * count, [0.0] * count
-            norm_diff_sq, norm_ref_sq = [0.0] * count, [0.0] * count
-        for i, (ref, low) in enumerate(
-                zip(outputs['fp32'].values(), outputs[precision].values())):
-            diff_sq[i] += (ref - low).pow(2).sum().item()
-            ref_sq[i] += ref.pow(2).sum().item()
+        for key, ref in outputs['fp32'].items():
+            low = outputs[precision][key]
             ref_n, low_n = normalize_feature(ref), normalize_feature(low)
-            norm_diff_sq[i] += (ref_n - low_n).pow(2).sum().item()
-            norm_ref_sq[i] += ref_n.pow(2).sum().item()
-        shapes = {k: tuple(x.shape) for k, x in outputs['fp32'].items()}
+            total = sums.setdefault(key, [0.0] * 4)
+            for i, value in enumerate(
+                ((ref - low).pow(2).sum(), ref.pow(2).sum(),
+                 (ref_n - low_n).pow(2).sum(), ref_n.pow(2).sum())):
+                total[i] += value.item()
+            shapes[key] = tuple(ref.shape)
         log(f'batch {idx + 1}/{num_batches} done')
-    if not shapes:
+    if not sums:
         raise RuntimeError('the teacher recorded no 4-D feature map')
     return [
         dict(
-            feature=feature,
-            shape=shape,
+            feature=key,
+            shape=shapes[key],
             rel_error=math.sqrt(d / max(r, 1e-12)),
             rel_error_normalized=math.sqrt(nd / max(nr, 1e-12)))
-        for (feature, shape), d, r, nd, nr in zip(
-            shapes.items(), diff_sq, ref_sq, norm_diff_sq, norm_ref_sq)
+        for key, (d, r, nd, nr) in sums.items()
     ]
 
 

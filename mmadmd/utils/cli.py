@@ -9,15 +9,20 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 
-def add_runner_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, local rank."""
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
+def add_cfg_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--cfg-options`` (key=value overrides of the config)."""
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override settings of the config, as key=value pairs, e.g. '
         'model.teacher_ckpt=teacher.pth train_cfg.max_epochs=12')
+
+
+def add_runner_args(parser: argparse.ArgumentParser) -> None:
+    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, local rank."""
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    add_cfg_options(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -24,11 +24,11 @@ import argparse
 import json
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from mmadmd.apis.teacher_precision import (format_precision_error,
                                            teacher_precision_error)
-from mmadmd.utils import no_pretrained_options
+from mmadmd.utils import add_cfg_options, no_pretrained_options
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,12 +47,7 @@ def parse_args() -> argparse.Namespace:
         '--batches', type=int, default=4, help='training batches to run')
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument('--out', help='also write the result as JSON here')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, e.g. '
-        'train_dataloader.batch_size=2')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 
