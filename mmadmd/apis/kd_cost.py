@@ -13,7 +13,9 @@ so that drifts of the machine (turbo, other load) hit them all alike:
 - ``<method>``: the floor plus that method's losses (``admd``, ``pkd``,
   ``cwd``, ``mgd``, ``fbkd``, ``fitnet``, ``fgd``);
 - ``<variant>@bf16`` / ``@fp16``: the same with the teacher under autocast
-  (``teacher_precision``).
+  (``teacher_precision``, which runs it channels-last by default);
+- ``<variant>@<precision>+cl`` / ``+nocl``: with the teacher's memory
+  format forced (``teacher_channels_last``), e.g. ``floor@fp32+cl``.
 
 Weights are random and the learning rate is 0 (the step still computes and
 applies every update), so all rounds time the same computation. Peak memory:
@@ -28,7 +30,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Sequence
 
 import torch
 from mmengine.config import Config
@@ -134,6 +136,10 @@ def _build_variant(setup: str, variant: str, tiny: bool,
     """Model and optimizer wrapper of one variant."""
     from mmengine.registry import MODELS
     method, _, precision = variant.partition('@')
+    precision, _, layout = precision.partition('+')
+    if layout not in ('', 'cl', 'nocl'):
+        raise ValueError(f'{variant}: the teacher layout after "+" must be '
+                         f'"cl" or "nocl", got {layout!r}')
     cfg = Config.fromfile(method_config(setup, method))
     if tiny:
         cfg.merge_from_dict(distill_options(cfg, depth=18))
@@ -150,6 +156,8 @@ def _build_variant(setup: str, variant: str, tiny: bool,
     else:
         model_cfg = cfg.model
         model_cfg.teacher_precision = precision or 'fp32'
+        if layout:
+            model_cfg.teacher_channels_last = layout == 'cl'
     with quiet_build_scope(cfg.default_scope):
         model = MODELS.build(model_cfg).to(device)
         model.init_weights()

@@ -91,6 +91,13 @@ def all_runs() -> List[BenchmarkRun]:
             extra=True),
         run('admd-3x-bf16', 'ADMD, 3x, bf16 teacher', 'schedules', 'admd',
             teacher_precision='bf16', schedule=3.0, extra=True),
+        # fp16 rounds 8x finer than bf16 (10 vs 7 mantissa bits): if it
+        # moves the result as much, the cause is the training's
+        # sensitivity to any rounding, not bf16's precision.
+        run('admd-fp16', 'ADMD, fp16 teacher', 'ablations', 'admd',
+            teacher_precision='fp16', extra=True),
+        run('admd-3x-fp16', 'ADMD, 3x, fp16 teacher', 'schedules', 'admd',
+            teacher_precision='fp16', schedule=3.0, extra=True),
         # The shipped loss_weight=3 against a third and three times it.
         run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
             loss=dict(loss_weight=1.0), extra=True),

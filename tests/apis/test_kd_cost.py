@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
-from mmadmd.apis.kd_cost import (METHODS, benchmark_kd_cost, format_costs,
-                                 method_config)
+from mmadmd.apis.kd_cost import (METHODS, _build_variant, benchmark_kd_cost,
+                                 format_costs, method_config)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -19,7 +20,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     'rotated-retina-r101_rotated-retina-r50_1x_dota'
 ])
 def test_every_method_runs_a_step(setup):
-    variants = ['student', 'floor', *METHODS, 'admd@bf16']
+    variants = ['student', 'floor', *METHODS, 'admd@bf16', 'floor@fp32+cl']
     lines = []
     costs = benchmark_kd_cost(
         setup,
@@ -38,6 +39,16 @@ def test_every_method_runs_a_step(setup):
     table = format_costs(costs)
     assert '| floor |' in table and '| 1.000 |' in table
     assert len(lines) == len(variants) + 2  # builds, then rounds
+
+
+def test_teacher_layout_suffix():
+    setup = 'retina-r101_retina-r50_2x_dior'
+    for variant, expected in (('floor@bf16', None), ('admd@bf16+nocl', False),
+                              ('floor@fp32+cl', True)):
+        model = _build_variant(setup, variant, True, torch.device('cpu'))[0]
+        assert model.teacher_channels_last is expected
+    with pytest.raises(ValueError, match='"cl" or "nocl"'):
+        _build_variant(setup, 'admd@bf16+nhwc', True, torch.device('cpu'))
 
 
 def test_unknown_names_are_errors():

@@ -7,15 +7,26 @@ from mmadmd.registry import MODELS
 from toy import distill_model_cfg
 
 
-def _model(precision=None):
+def _model(precision=None, **kwargs):
     cfg = distill_model_cfg()
     if precision is not None:
         cfg.update(
             _scope_='mmadmd',
             type='PrecisionFpnTeacherDistill',
-            teacher_precision=precision)
+            teacher_precision=precision,
+            **kwargs)
         return MODELS.build(cfg)
     return MMRAZOR_MODELS.build(cfg)
+
+
+def _conv_weights(module):
+    # 1x1 or single-channel kernels are contiguous in both layouts.
+    weights = [
+        p for p in module.parameters()
+        if p.dim() == 4 and p.shape[1] > 1 and p.shape[2] * p.shape[3] > 1
+    ]
+    assert weights
+    return weights
 
 
 def _neck_dtypes(model):
@@ -64,6 +75,52 @@ def test_teacher_runs_in_low_precision_losses_get_float32(precision, dtype):
     assert any(p.grad is not None for p in model.student.parameters())
 
 
+@pytest.mark.parametrize('precision,channels_last,expected', [
+    ('fp32', None, False),
+    ('bf16', None, True),
+    ('fp16', None, True),
+    ('bf16', False, False),
+    ('fp32', True, True),
+])
+def test_teacher_memory_format(precision, channels_last, expected):
+    model = _model(precision, teacher_channels_last=channels_last)
+    layouts = []
+    model.teacher.backbone.register_forward_pre_hook(
+        lambda m, args: layouts.append(args[0].is_contiguous(
+            memory_format=torch.channels_last)))
+    reference = _model('fp32')
+    reference.load_state_dict(model.state_dict())
+    inputs = torch.rand(2, 3, 16, 16)
+    losses = model.loss(inputs)
+    assert layouts == [expected]
+    assert all(
+        w.is_contiguous(memory_format=torch.channels_last) == expected
+        for w in _conv_weights(model.teacher))
+    # The student and what the losses get keep the default layout.
+    assert all(w.is_contiguous() for w in _conv_weights(model.student))
+    recorded = model.distiller.teacher_recorders.get_recorder(
+        'fpn').get_record_data()
+    assert all(f.is_contiguous() and f.dtype == torch.float32
+               for f in recorded)
+    if precision == 'fp32':  # the layout alone changes no result
+        torch.testing.assert_close(losses['distill.loss_admd'],
+                                   reference.loss(inputs)['distill.loss_admd'])
+
+
+def test_layout_follows_precision_set_after_building():
+    # teacher_precision_error switches the precision of one model.
+    model = _model('fp32')
+    inputs = torch.rand(2, 3, 16, 16)
+    for precision, channels_last in (('bf16', True), ('fp32', False)):
+        model.teacher_precision = precision
+        model.loss(inputs)
+        assert all(
+            w.is_contiguous(memory_format=torch.channels_last) ==
+            channels_last for w in _conv_weights(model.teacher))
+
+
 def test_unknown_precision_is_an_error():
     with pytest.raises(ValueError, match='teacher_precision'):
         _model('int8')
+    with pytest.raises(ValueError, match='teacher_channels_last'):
+        _model('bf16', teacher_channels_last='yes')

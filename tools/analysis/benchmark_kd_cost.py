@@ -52,7 +52,8 @@ def parse_args() -> argparse.Namespace:
         nargs='+',
         default=list(DEFAULT_VARIANTS),
         help='student, floor, admd, pkd, cwd, mgd, fbkd, fitnet, fgd; '
-        'append @bf16 or @fp16 to run the teacher under autocast')
+        'append @bf16 or @fp16 to run the teacher under autocast, and '
+        '+cl or +nocl to force its memory format (e.g. floor@fp32+cl)')
     parser.add_argument('--batch-size', type=int, default=2)
     parser.add_argument('--size', type=int, default=512, help='input side')
     parser.add_argument(

@@ -13,9 +13,9 @@ Sizes (default): 160 + 40 training scenes, 100 test scenes, 256 px; teacher
 1000 iterations (about 8 minutes); students 300 iterations (short: 150,
 3x: 900), batch 8; seeds 0 and 1, about 48 minutes each: under 2 hours on
 2 CPU cores (docs/benchmarks.md). Each more seed (``--seeds 0 1 2``) adds
-about 48 minutes; ``--extra`` adds two 3x checks (no weight-increasing
-module, bf16 teacher) and two loss weights (1 and 10), about 21 minutes
-per seed.
+about 48 minutes; ``--extra`` adds 3x checks (no weight-increasing
+module, bf16 and fp16 teachers), an fp16 teacher at 1x and two loss
+weights (1 and 10), about 31 minutes per seed.
 
 Examples:
     python tools/analysis/mini_benchmark.py
@@ -52,8 +52,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--extra',
         action='store_true',
-        help='also the extra runs (admd-3x-constant, admd-3x-bf16, '
-        'admd-w1, admd-w10; about 21 minutes per seed)')
+        help='also the extra runs (' +
+        ', '.join(run.key for run in all_runs() if run.extra) +
+        '; about 31 minutes per seed)')
     parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1')
     parser.add_argument(
         '--teacher-iters', type=int, help='default: 1000')

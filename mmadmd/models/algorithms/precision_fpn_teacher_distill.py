@@ -17,9 +17,12 @@ TEACHER_DTYPES = {
 
 
 def _to_float32(data: Any) -> Any:
-    """Cast every floating tensor in (nested tuples/lists of) data."""
+    """Cast every floating tensor in (nested tuples/lists of) data to
+    float32 in the default (contiguous) memory format."""
     if isinstance(data, torch.Tensor):
-        return data.float() if data.is_floating_point() else data
+        if not data.is_floating_point():
+            return data
+        return data.to(torch.float32, memory_format=torch.contiguous_format)
     if isinstance(data, (list, tuple)):
         return type(data)(_to_float32(x) for x in data)
     return data
@@ -34,14 +37,22 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
     ``teacher_precision='bf16'`` or ``'fp16'`` it runs under autocast in that
     dtype (on the inputs' device, CPU or CUDA), which roughly halves its cost
     on hardware with fast bf16/fp16 (measured in ``docs/benchmarks.md``).
-    The teacher's recorded outputs are cast back to float32 before they reach
-    the distillation losses, and the student trains in its own precision
-    (float32, or AMP with ``--amp``). A trainable teacher always runs in
-    float32.
+    By default a low-precision teacher also runs in the channels-last memory
+    format, which oneDNN (CPU) and cuDNN (tensor cores) convolve faster in
+    bf16/fp16: on 2 CPU cores a RetinaNet-R101 backbone+neck forward on
+    2x512x512 took 1.30 s in fp32, 0.74 s in bf16 and 0.57 s in bf16 with
+    channels-last. The teacher's recorded outputs are cast back to float32
+    in the default memory format before they reach the distillation losses,
+    and the student trains in its own precision (float32, or AMP with
+    ``--amp``). A trainable teacher always runs in float32 and the default
+    memory format.
 
     Args:
         teacher_precision (str): ``'fp32'`` (default), ``'bf16'`` or
             ``'fp16'``.
+        teacher_channels_last (bool, optional): Run the teacher in the
+            channels-last memory format. None (default): only with a
+            ``'bf16'`` or ``'fp16'`` teacher.
         **kwargs: The arguments of mmrazor's ``FpnTeacherDistill``
             (``architecture``, ``teacher``, ``teacher_ckpt``, ``distiller``,
             ...).
@@ -55,27 +66,60 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         ...     distiller=dict(type='ConfigurableDistiller', ...))
     """
 
-    def __init__(self, teacher_precision: str = 'fp32', **kwargs) -> None:
+    def __init__(self,
+                 teacher_precision: str = 'fp32',
+                 teacher_channels_last: Optional[bool] = None,
+                 **kwargs) -> None:
         if teacher_precision not in TEACHER_DTYPES:
             raise ValueError(
                 f'teacher_precision must be one of {list(TEACHER_DTYPES)}, '
                 f'got {teacher_precision!r}.')
+        if teacher_channels_last not in (None, True, False):
+            raise ValueError('teacher_channels_last must be None, True or '
+                             f'False, got {teacher_channels_last!r}.')
         super().__init__(**kwargs)
         self.teacher_precision = teacher_precision
+        self.teacher_channels_last = teacher_channels_last
+        self._teacher_format = torch.contiguous_format
+
+    def _set_teacher_format(self, memory_format: torch.memory_format) -> None:
+        """Convert the teacher's weights when the wanted layout changes.
+
+        Done at the first forward rather than in ``__init__``, so that it
+        follows the teacher checkpoint, ``model.to(device)`` and
+        ``teacher_precision`` set after building.
+        """
+        if memory_format != self._teacher_format:
+            self.teacher.to(memory_format=memory_format)
+            self._teacher_format = memory_format
 
     def _teacher_features(self, batch_inputs: torch.Tensor) -> None:
         """Run the teacher's backbone and neck inside its recorders."""
         dtype = TEACHER_DTYPES[self.teacher_precision]
+        channels_last = self.teacher_channels_last
+        if channels_last is None:
+            channels_last = dtype is not None
         recorders = self.distiller.teacher_recorders
         with recorders, self.distiller.deliveries:
-            if self.teacher_trainable or dtype is None:
+            if self.teacher_trainable or (dtype is None
+                                          and not channels_last):
+                self._set_teacher_format(torch.contiguous_format)
                 with torch.set_grad_enabled(self.teacher_trainable):
                     self.teacher.extract_feat(batch_inputs)
                 return
+            if channels_last:
+                self._set_teacher_format(torch.channels_last)
+                batch_inputs = batch_inputs.contiguous(
+                    memory_format=torch.channels_last)
+            else:
+                self._set_teacher_format(torch.contiguous_format)
             with torch.no_grad(), torch.autocast(
-                    device_type=batch_inputs.device.type, dtype=dtype):
+                    device_type=batch_inputs.device.type,
+                    dtype=dtype,
+                    enabled=dtype is not None):
                 self.teacher.extract_feat(batch_inputs)
-        # Losses compare against float32 teacher features.
+        # Losses compare against float32 teacher features in the default
+        # layout (some call .view() on them).
         for recorder in recorders.recorders.values():
             recorder.data_buffer[:] = _to_float32(recorder.data_buffer)
 
