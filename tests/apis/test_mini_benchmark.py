@@ -7,8 +7,8 @@ import cv2
 import pytest
 
 from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
-                                        default_runs, run_mini_benchmark,
-                                        summarize)
+                                        default_runs, run_config,
+                                        run_mini_benchmark, summarize)
 
 
 def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
@@ -73,3 +73,26 @@ def test_paired_differences_use_shared_seeds_only():
     assert rows['admd']['vs_admd'] is None  # plain ADMD is the reference
     assert rows['admd-tau2']['vs_admd'] == (pytest.approx(-0.10), 0.0, 1)
     assert rows['admd-tau2']['vs_student'] == (pytest.approx(-0.05), 0.0, 1)
+
+
+def test_rounding_control_is_the_fp32_teacher_channels_last(tmp_path):
+    runs = {run.key: run for run in all_runs()}
+    data = BenchmarkSettings().data
+    cfgs = {
+        key: run_config(runs[key], 0, str(tmp_path / key), str(tmp_path),
+                        data, 'teacher.pth')
+        for key in ('admd', 'admd-cl', 'admd-bf16')
+    }
+    assert cfgs['admd-cl'].model.teacher_precision == 'fp32'
+    assert cfgs['admd-cl'].model.teacher_channels_last is True
+    for key in ('admd', 'admd-bf16'):  # the distiller's default
+        assert cfgs[key].model.teacher_channels_last is None
+    # It is compared with plain ADMD, never used as the reference.
+    results = dict(runs={
+        'admd-cl/seed0': dict(mAP=0.2, seconds=1.0, iters=300),
+        'admd/seed0': dict(mAP=0.1, seconds=1.0, iters=300),
+    })
+    rows = {row['key']: row for row in summarize(
+        results, [runs['admd-cl'], runs['admd']])}
+    assert rows['admd-cl']['vs_admd'] == (pytest.approx(0.1), 0.0, 1)
+    assert rows['admd']['vs_admd'] is None
