@@ -30,7 +30,8 @@ admd_model = dict(
     _delete_=True,  # replaces the student's `model` it is merged over
     _scope_='mmadmd',
     # mmrazor's FpnTeacherDistill (the teacher runs backbone + neck only),
-    # plus `teacher_precision`: 'bf16'/'fp16' run the teacher under autocast.
+    # plus `teacher_precision`: 'bf16'/'fp16' run the teacher under autocast
+    # (and channels-last, see `teacher_channels_last`).
     type='PrecisionFpnTeacherDistill',
     teacher_precision='fp32',
     architecture=None,  # the student: set it (a model dict or cfg_path)
