@@ -104,6 +104,15 @@ def all_runs() -> List[BenchmarkRun]:
         run('admd-3x-cl', 'ADMD, 3x, fp32 teacher channels-last',
             'schedules', 'admd', teacher_channels_last=True, schedule=3.0,
             extra=True),
+        # The bf16 teacher in the default layout (before channels-last
+        # became the bf16 default): the same features up to the order of
+        # its sums, so a second bf16 sample for each seed.
+        run('admd-bf16-nocl', 'ADMD, bf16 teacher, not channels-last',
+            'ablations', 'admd', teacher_precision='bf16',
+            teacher_channels_last=False, extra=True),
+        run('admd-3x-bf16-nocl', 'ADMD, 3x, bf16 teacher, not channels-last',
+            'schedules', 'admd', teacher_precision='bf16',
+            teacher_channels_last=False, schedule=3.0, extra=True),
         # The shipped loss_weight=3 against a third and three times it.
         run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
             loss=dict(loss_weight=1.0), extra=True),

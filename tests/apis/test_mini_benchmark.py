@@ -94,10 +94,13 @@ def test_rounding_control_is_the_fp32_teacher_channels_last(tmp_path):
     cfgs = {
         key: run_config(runs[key], 0, str(tmp_path / key), str(tmp_path),
                         data, 'teacher.pth')
-        for key in ('admd', 'admd-cl', 'admd-bf16')
+        for key in ('admd', 'admd-cl', 'admd-bf16', 'admd-bf16-nocl')
     }
     assert cfgs['admd-cl'].model.teacher_precision == 'fp32'
     assert cfgs['admd-cl'].model.teacher_channels_last is True
+    # bf16 in the layout it had before channels-last became its default.
+    assert cfgs['admd-bf16-nocl'].model.teacher_precision == 'bf16'
+    assert cfgs['admd-bf16-nocl'].model.teacher_channels_last is False
     for key in ('admd', 'admd-bf16'):  # the distiller's default
         assert cfgs[key].model.teacher_channels_last is None
     # It is compared with plain ADMD, never used as the reference.

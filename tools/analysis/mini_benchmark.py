@@ -15,8 +15,8 @@ Sizes (default): 160 + 40 training scenes, 100 test scenes, 256 px; teacher
 2 CPU cores (docs/benchmarks.md). Each more seed (``--seeds 0 1 2``) adds
 about 48 minutes; ``--extra`` adds 3x checks (no weight-increasing
 module, bf16 teacher, fp32 teacher channels-last as a rounding control),
-the rounding control at 1x and two loss weights (1 and 10), about 32
-minutes per seed.
+the rounding control at 1x, the bf16 teacher in the default layout at 1x
+and 3x, and two loss weights (1 and 10), about 41 minutes per seed.
 
 Examples:
     python tools/analysis/mini_benchmark.py
@@ -55,7 +55,7 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='also the extra runs (' +
         ', '.join(run.key for run in all_runs() if run.extra) +
-        '; about 32 minutes per seed)')
+        '; about 41 minutes per seed)')
     parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1')
     parser.add_argument(
         '--teacher-iters', type=int, help='default: 1000')
