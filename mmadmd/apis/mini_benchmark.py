@@ -364,16 +364,18 @@ def run_mini_benchmark(work_dir: str,
         os.replace(path + '.tmp', path)  # never a half-written file
         write_table(work_dir, results, all_runs())
 
-    data_root = generate_data(osp.abspath(data_root), data)
     teacher_cfg = DEMOS['dior'][0][0]
     map_key = DEMOS['dior'][1]
     teacher_ckpt = osp.join(work_dir, 'teacher',
                             f'iter_{data.teacher_iters}.pth')
     todo = [(seed, run) for seed in settings.seeds for run in runs
             if f'{run.key}/seed{seed}' not in results['runs']]
-    # The checkpoint is only needed to train students: with every run done
-    # the table is rebuilt from results.json alone (e.g. a copy of
-    # docs/benchmarks/mini_benchmark.json), without retraining the teacher.
+    # Scenes and the teacher's checkpoint serve training only: with every
+    # run done the table is rebuilt from results.json alone (e.g. a copy of
+    # docs/benchmarks/mini_benchmark.json), without writing scenes or
+    # retraining the teacher.
+    if todo or results['teacher'] is None:
+        data_root = generate_data(osp.abspath(data_root), data)
     if results['teacher'] is None or (todo and not osp.exists(teacher_ckpt)):
         log(f'teacher: {data.teacher_iters} iterations')
         stage = train_and_test(

@@ -33,15 +33,18 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
     assert again == before
     assert '0 runs to do' in lines[-1]
     # With every run done, the table is rebuilt from results.json alone:
-    # a copied results.json needs no teacher checkpoint.
+    # a copied results.json needs no teacher checkpoint and no scenes.
     for name in os.listdir(f'{work_dir}/teacher'):
         if name.endswith('.pth'):
             os.remove(f'{work_dir}/teacher/{name}')
     os.remove(f'{work_dir}/results.md')
+    other_data = str(tmp_path / 'no_scenes')
     lines = []
-    again = run_mini_benchmark(work_dir, data, settings, log=lines.append)
+    again = run_mini_benchmark(
+        work_dir, other_data, settings, log=lines.append)
     assert again == before
     assert not any(line.startswith('teacher') for line in lines)
+    assert not os.path.exists(other_data)
     student = again['runs']['student/seed0']['mAP']
     assert f"| s0 {student:.3f} |" in open(f'{work_dir}/results.md').read()
     # An extra run asked for by name joins the table; nothing else reruns.
