@@ -7,4 +7,5 @@ import mmadmd  # noqa: F401,I001
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from data_fixtures import dior_root, dota_split_root  # noqa: E402,F401
+from data_fixtures import (dior_root, dota_split_root,  # noqa: E402,F401
+                           nwpu_root)

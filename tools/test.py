@@ -10,7 +10,8 @@ import mmadmd  # noqa: F401,I001
 
 import argparse
 
-from mmadmd.utils.cli import add_runner_args, build_runner, load_config
+from mmadmd.utils.cli import (add_runner_args, build_runner, load_config,
+                              load_checkpoint_strictly)
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,8 +25,11 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
-    cfg.load_from = args.checkpoint
-    build_runner(cfg).test()
+    runner = build_runner(cfg)
+    # Strict, unlike Runner's load_from: a checkpoint of another config must
+    # not be evaluated as random weights.
+    load_checkpoint_strictly(runner.model, args.checkpoint, args.config)
+    runner.test()
 
 
 if __name__ == '__main__':

@@ -36,3 +36,8 @@ def _schedule(epochs, milestones):
 schedule_1x = _schedule(12, [8, 11])
 schedule_2x = _schedule(24, [16, 22])
 schedule_3x = _schedule(36, [27, 33])
+
+# Stop at the first non-finite loss, naming the terms and the iteration
+# (mmdet's CheckInvalidLossHook, with a message). Configs apply it with:
+#   default_hooks = dict(check_loss=_base_.finite_loss_hook)
+finite_loss_hook = dict(type='mmadmd.FiniteLossHook', interval=1)

@@ -15,3 +15,4 @@ train_cfg = _base_.schedule_2x.train_cfg
 param_scheduler = [
     _base_.param_scheduler[0], _base_.schedule_2x.param_scheduler[1]
 ]
+default_hooks = dict(check_loss=_base_.finite_loss_hook)

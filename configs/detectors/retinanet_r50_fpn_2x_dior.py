@@ -12,3 +12,4 @@ val_evaluator = _base_.dior_data.val_evaluator
 test_evaluator = _base_.dior_data.test_evaluator
 train_cfg = _base_.schedule_2x.train_cfg
 param_scheduler = _base_.schedule_2x.param_scheduler
+default_hooks = dict(check_loss=_base_.finite_loss_hook)

@@ -11,3 +11,4 @@ val_evaluator = _base_.dota_data.val_evaluator
 test_evaluator = _base_.dota_data.test_evaluator
 train_cfg = _base_.schedule_1x.train_cfg
 param_scheduler = _base_.schedule_1x.param_scheduler
+default_hooks = dict(check_loss=_base_.finite_loss_hook)

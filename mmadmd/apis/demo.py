@@ -137,6 +137,73 @@ class StageResult:
     scalars: List[dict] = field(default_factory=list)
 
 
+def load_config(path: str) -> Config:
+    """``Config.fromfile`` without yapf formatting of the config text.
+
+    mmengine formats it about six times per run (logs, dump, checkpoint
+    meta), 2 s each on this CPU (``fromfile`` ignores its own
+    ``format_python_code`` for .py configs).
+
+    Args:
+        path (str): The config file.
+
+    Returns:
+        Config: The config.
+    """
+    cfg = Config.fromfile(path)
+    return Config(
+        cfg.to_dict(),
+        cfg_text=cfg.text,
+        filename=cfg.filename,
+        format_python_code=False)
+
+
+def set_budget(cfg: Config,
+               work_dir: str,
+               iters: int,
+               seed: int,
+               val_interval: Optional[int] = None) -> Config:
+    """Give a short CPU stage its work dir, iterations and seed, in place.
+
+    The warm-up (at most 50 iterations) and the cosine decay of the
+    shipped CPU configs are rescaled to ``iters``; one checkpoint is kept
+    at the end; the stage logs into its own visualizer.
+
+    Args:
+        cfg (Config): An iteration-based config (``configs/demo`` or
+            ``configs/benchmark_nwpu``).
+        work_dir (str): The stage's work dir.
+        iters (int): Training iterations.
+        seed (int): Training seed.
+        val_interval (int, optional): Validate every so many iterations;
+            None: no validation during training (evaluate with
+            ``runner.test`` after it).
+
+    Returns:
+        Config: ``cfg``, modified.
+    """
+    cfg.work_dir = work_dir
+    cfg.train_cfg.max_iters = iters
+    if val_interval is None:
+        cfg.train_cfg.val_interval = iters + 1
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    else:
+        cfg.train_cfg.val_interval = val_interval
+    cfg.param_scheduler[0].end = max(1, min(50, iters // 10))
+    cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
+    cfg.param_scheduler[1].end = max(iters, cfg.param_scheduler[0].end + 1)
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.default_hooks.checkpoint.pop('save_best', None)
+    cfg.default_hooks.logger.interval = max(1, min(25, iters // 4))
+    cfg.randomness = dict(seed=seed)
+    cfg.log_level = 'WARNING'
+    cfg.experiment_name = osp.basename(work_dir)
+    # mmengine keeps one visualizer per name and process: without a name of
+    # its own, every stage would log into the first stage's folder.
+    cfg.visualizer.name = f'visualizer:{osp.abspath(work_dir)}'
+    return cfg
+
+
 def stage_config(config: str, work_dir: str, data_root: str,
                  settings: DemoSettings, iters: int) -> Config:
     """A demo config, shrunk to the demo's data and ``iters`` iterations.
@@ -154,35 +221,11 @@ def stage_config(config: str, work_dir: str, data_root: str,
     Returns:
         Config: The stage's config.
     """
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, config))
-    # No yapf formatting of the config text: mmengine formats it about six
-    # times per run (logs, dump, checkpoint meta), 2 s each on this CPU.
-    # (fromfile ignores its own format_python_code for .py configs.)
-    cfg = Config(
-        cfg.to_dict(),
-        cfg_text=cfg.text,
-        filename=cfg.filename,
-        format_python_code=False)
+    cfg = load_config(osp.join(CONFIG_DIR, config))
     scale = (min(settings.size, PATCH), ) * 2
     adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
     cfg.train_dataloader.batch_size = settings.batch_size
-    cfg.work_dir = work_dir
-    cfg.train_cfg.max_iters = iters
-    # Evaluate once, after training (runner.test), not during it.
-    cfg.train_cfg.val_interval = iters + 1
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.param_scheduler[0].end = max(1, min(50, iters // 10))
-    cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
-    cfg.param_scheduler[1].end = max(iters, cfg.param_scheduler[0].end + 1)
-    cfg.default_hooks.checkpoint.interval = iters
-    cfg.default_hooks.logger.interval = max(1, min(25, iters // 4))
-    cfg.randomness = dict(seed=settings.seed)
-    cfg.log_level = 'WARNING'
-    cfg.experiment_name = osp.basename(work_dir)
-    # mmengine keeps one visualizer per name and process: without a name of
-    # its own, every stage would log into the first stage's folder.
-    cfg.visualizer.name = f'visualizer:{osp.abspath(work_dir)}'
-    return cfg
+    return set_budget(cfg, work_dir, iters, settings.seed)
 
 
 def train_and_test(name: str, cfg: Config) -> StageResult:
@@ -342,6 +385,6 @@ def run_demo(work_dir: str, data_root: str,
 
 
 __all__ = [
-    'DemoSettings', 'StageResult', 'run_demo', 'generate_data',
-    'stage_config', 'train_and_test'
+    'DemoSettings', 'StageResult', 'run_demo', 'generate_data', 'load_config',
+    'set_budget', 'stage_config', 'train_and_test'
 ]

@@ -95,6 +95,24 @@ def _dataset_meta(cfg: Config) -> dict:
                 **(dataset.get('metainfo') or {}))
 
 
+def _check_student(cfg: Config, student: dict, checkpoint: str) -> None:
+    """Stop when the checkpoint's student is not the config's student."""
+    from mmengine.registry import MODELS, DefaultScope
+
+    from mmadmd.models.utils.checkpoint import load_state_dict_strictly
+    arch = cfg.model.architecture
+    scope = arch.get('_scope_', cfg.get('default_scope', 'mmdet'))
+    with DefaultScope.overwrite_default_scope(scope):
+        model = MODELS.build(arch)
+    load_state_dict_strictly(
+        model,
+        student,
+        checkpoint,
+        what='student of this distillation config',
+        opt_out='Export with the distillation config the checkpoint was '
+        'trained with.')
+
+
 def _is_mmadmd(hook: dict) -> bool:
     return str(hook.get('type', '')).startswith('mmadmd.')
 
@@ -122,6 +140,7 @@ def export_student(config: Union[str, Config], checkpoint: str,
         raise KeyError(
             f'export_student: {checkpoint} has no "{STUDENT_PREFIX}*" '
             'weights; is it a checkpoint of an mmrazor distillation?')
+    _check_student(cfg, student, checkpoint)
     meta = dict(ckpt.get('meta', {}))
     # init_detector takes the class names from here.
     meta.setdefault('dataset_meta', _dataset_meta(cfg))

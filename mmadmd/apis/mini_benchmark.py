@@ -186,20 +186,40 @@ def run_config(run: BenchmarkRun, seed: int, work_dir: str, data_root: str,
         cfg = stage_config(student_cfg, work_dir, data_root, data, iters)
     else:
         cfg = stage_config(admd_cfg, work_dir, data_root, data, iters)
-        cfg.model.teacher_ckpt = teacher_ckpt
-        cfg.model.teacher_precision = run.teacher_precision
-        cfg.model.teacher_channels_last = run.teacher_channels_last
-        cfg.custom_hooks = []  # no mask pictures
-        if run.method == 'admd':
-            cfg.model.distiller.distill_losses.loss_admd_fpn.update(run.loss)
-            cfg.default_hooks.admd_weight_increasing.update(run.hook)
-        else:
-            methods = Config.fromfile(
-                osp.join(CONFIG_ROOT, '_base_', 'kd_methods.py'))
-            cfg.model.distiller = methods[f'kd_{run.method}_distiller']
-            set_kd_channels(cfg, cfg.model.architecture.neck.out_channels)
-            cfg.default_hooks.pop('admd_weight_increasing')
+        apply_distill_run(cfg, run, teacher_ckpt)
     cfg.randomness = dict(seed=seed)
+    return cfg
+
+
+def apply_distill_run(cfg: Config, run: BenchmarkRun,
+                      teacher_ckpt: str) -> Config:
+    """Turn an ADMD config into the distillation of ``run``, in place.
+
+    ADMD runs get the run's loss and hook overrides; other methods replace
+    the distiller with theirs from ``configs/_base_/kd_methods.py`` (their
+    channels set to the student's FPN) and drop the weight-increasing hook.
+
+    Args:
+        cfg (Config): A shipped ADMD config (demo or benchmark).
+        run (BenchmarkRun): A run whose method is not ``'student'``.
+        teacher_ckpt (str): The trained teacher.
+
+    Returns:
+        Config: ``cfg``, modified.
+    """
+    cfg.model.teacher_ckpt = teacher_ckpt
+    cfg.model.teacher_precision = run.teacher_precision
+    cfg.model.teacher_channels_last = run.teacher_channels_last
+    cfg.custom_hooks = []  # no mask pictures
+    if run.method == 'admd':
+        cfg.model.distiller.distill_losses.loss_admd_fpn.update(run.loss)
+        cfg.default_hooks.admd_weight_increasing.update(run.hook)
+    else:
+        methods = Config.fromfile(
+            osp.join(CONFIG_ROOT, '_base_', 'kd_methods.py'))
+        cfg.model.distiller = methods[f'kd_{run.method}_distiller']
+        set_kd_channels(cfg, cfg.model.architecture.neck.out_channels)
+        cfg.default_hooks.pop('admd_weight_increasing')
     return cfg
 
 
@@ -272,9 +292,13 @@ def _per_seed(maps: Dict[int, float]) -> str:
     return ', '.join(f's{seed} {maps[seed]:.3f}' for seed in sorted(maps))
 
 
-def write_table(work_dir: str, results: Dict,
-                runs: Sequence[BenchmarkRun]) -> str:
-    """Write ``results.md`` and ``results.png``; return the Markdown."""
+def write_table(work_dir: str,
+                results: Dict,
+                runs: Sequence[BenchmarkRun],
+                name: str = 'results',
+                plot: bool = True) -> str:
+    """Write ``<name>.md`` and (with ``plot``) ``<name>.png``; return the
+    Markdown."""
     rows = summarize(results, runs)
     lines = [
         '| group | run | iterations | mAP (mean ± std) | seeds | '
@@ -297,10 +321,10 @@ def write_table(work_dir: str, results: Dict,
             '(their number in brackets) of the per-seed mAP difference, '
             'on the same number of iterations.\n')
     text = header + '\n'.join(lines) + '\n' + note
-    with open(osp.join(work_dir, 'results.md'), 'w') as f:
+    with open(osp.join(work_dir, f'{name}.md'), 'w') as f:
         f.write(text)
-    if rows:
-        _plot(rows, teacher, osp.join(work_dir, 'results.png'))
+    if rows and plot:
+        _plot(rows, teacher, osp.join(work_dir, f'{name}.png'))
     return text
 
 
@@ -409,6 +433,7 @@ def run_mini_benchmark(work_dir: str,
 
 
 __all__ = [
-    'BenchmarkRun', 'BenchmarkSettings', 'all_runs', 'default_runs',
+    'BenchmarkRun', 'BenchmarkSettings', 'all_runs', 'apply_distill_run',
+    'default_runs',
     'run_config', 'run_mini_benchmark', 'summarize', 'write_table'
 ]

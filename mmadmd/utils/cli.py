@@ -68,3 +68,30 @@ def build_runner(cfg: Config) -> Runner:
     if 'runner_type' not in cfg:
         return Runner.from_cfg(cfg)
     return RUNNERS.build(cfg)
+
+
+def load_checkpoint_strictly(model, checkpoint: str, config: str) -> None:
+    """Load ``checkpoint`` into the (possibly wrapped) model of ``config``,
+    stopping with a message when it does not fit.
+
+    Args:
+        model (nn.Module): The runner's model.
+        checkpoint (str): The checkpoint file.
+        config (str): The config, for the message.
+
+    Raises:
+        ValueError: Naming the file, the mismatching keys and, where it can
+            be told, which config the checkpoint belongs to.
+    """
+    from mmengine.model import is_model_wrapper
+
+    from mmadmd.models.utils.checkpoint import (checkpoint_state_dict,
+                                                load_state_dict_strictly)
+    if is_model_wrapper(model):
+        model = model.module
+    load_state_dict_strictly(
+        model,
+        checkpoint_state_dict(checkpoint),
+        checkpoint,
+        what=f'model of {config}',
+        opt_out='Evaluate it with the config it was trained with.')

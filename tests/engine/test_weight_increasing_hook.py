@@ -43,6 +43,32 @@ def test_linear_and_constant_modes():
         [1, 1, 1]
 
 
+@pytest.mark.parametrize('bad', [float('nan'), float('inf')])
+def test_non_finite_raw_value_is_skipped(bad):
+    # Spec section 4 (revised): not folded into the EMA, the ratio moves on.
+    hook = WeightIncreasingHook(
+        warmup_iters=2, momentum=0.5, power=1.0, max_ratio=3.0)
+    ratios = [hook.update(r, it, 100)
+              for it, r in enumerate([4, 4, bad, 2, 1])]
+    assert ratios == pytest.approx([1, 1, 1, 4 / 3, 2])
+    assert hook.ema == pytest.approx(2.0) and hook.ref == 4
+
+
+def test_non_finite_raw_value_in_runner_warns_and_keeps_schedule(
+        tmp_path, monkeypatch):
+    runner = _train(tmp_path, 'nan', 4,
+                    dict(type=HOOK, warmup_iters=1, momentum=0.5),
+                    model=distill_model_cfg())
+    hook, (loss, ) = _hook(runner), find_admd_losses(runner.model)
+    before = hook.state_dict()
+    warnings = []
+    monkeypatch.setattr(runner.logger, 'warning', warnings.append)
+    loss.last_raw_loss = torch.tensor(float('nan'))
+    hook.after_train_iter(runner, 0)
+    assert hook.ema == before['ema'] and hook.ratio == before['ratio']
+    assert len(warnings) == 1 and 'is nan; skipped' in warnings[0]
+
+
 def test_defaults_are_the_shipped_fragment():
     # `dict(type='mmadmd.WeightIncreasingHook')` gets the shipped settings.
     from mmengine.config import Config

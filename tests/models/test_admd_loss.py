@@ -169,3 +169,34 @@ def test_non_finite_feature_names_level_and_side(who, bad):
     with pytest.raises(ValueError, match=f'level 1: the {who} feature '
                        'contains NaN or Inf'):
         ADMDLoss()(s, t)
+
+
+def test_single_value_channel_standardizes_to_zero_not_nan():
+    # A 1x1 level of one image (spec section 2 step 4): std 0 by definition.
+    s, t = _pair(1, 4, 1, 1)
+    s.requires_grad_(True)
+    loss = ADMDLoss()
+    value = loss(s, t)
+    assert value.item() == 0.0 and not torch.isnan(value)
+    value.backward()
+    assert torch.isfinite(s.grad).all()
+    # Beside a normal level, the 1x1 level adds nothing and spoils nothing.
+    big_s, big_t = _pair(1, 4, 4, 4, seed=1)
+    both = ADMDLoss()((big_s, s.detach()), (big_t, t))
+    assert both.item() == pytest.approx(ADMDLoss()(big_s, big_t).item())
+
+
+def test_empty_batch_gives_exact_zero_in_the_graph_and_no_raw_value():
+    loss = ADMDLoss(student_channels=4, teacher_channels=8)
+    s = torch.zeros(0, 4, 8, 8, requires_grad=True)
+    t = torch.zeros(0, 8, 8, 8)
+    value = loss((s, s[:, :, :4, :4]), (t, t[:, :, :4, :4]))
+    assert value.item() == 0.0 and value.requires_grad
+    value.backward()
+    # every parameter is reached (DDP's unused-parameter check passes)
+    assert all(p.grad is not None and not p.grad.any()
+               for p in loss.parameters())
+    assert loss.last_raw_loss is None
+    # a non-empty call afterwards still works and sets the raw value
+    assert loss(_pair(2, 4, 4, 4)[0], _pair(2, 8, 4, 4)[1]).item() > 0
+    assert loss.last_raw_loss is not None

@@ -121,6 +121,13 @@ class WeightIncreasingHook(Hook):
             raw = self._raw_loss()
             # None: no ADMD loss ran (e.g. after StopDistillHook); the
             # same on every rank, so no rank waits in all_reduce.
+            if raw is not None and not math.isfinite(raw):
+                # The mean over ranks: every rank sees the same non-finite
+                # value, so all skip it alike.
+                runner.logger.warning(
+                    f'WeightIncreasingHook: the raw ADMD loss of iteration '
+                    f'{runner.iter + 1} is {raw}; skipped (the EMA and the '
+                    f'ratio {self.ratio:.4g} are kept).')
             if raw is not None:
                 self.update(raw, runner.iter, runner.max_iters)
                 self._apply()
@@ -139,7 +146,11 @@ class WeightIncreasingHook(Hook):
 
         Returns:
             float: The ratio ``w_t / w0`` to apply from the next iteration.
+            A non-finite ``raw`` leaves the state as it was (ADMD_SPEC.md,
+            section 4).
         """
+        if not math.isfinite(raw):
+            return self.ratio
         if self.mode == 'linear':
             new = 1 + (self.max_ratio - 1) * (it + 1) / max(max_iters, 1)
         elif self.mode == 'adaptive':

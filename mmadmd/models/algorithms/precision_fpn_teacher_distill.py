@@ -1,12 +1,15 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
+import logging
 from typing import Any, Dict, List, Optional
 
 import torch
+from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 from mmrazor.models import FpnTeacherDistill
 from mmrazor.models.utils import add_prefix
 
 from mmadmd.registry import MODELS
+from ..utils.checkpoint import checkpoint_state_dict, load_state_dict_strictly
 
 #: ``teacher_precision`` -> autocast dtype (None: plain float32).
 TEACHER_DTYPES = {
@@ -53,6 +56,11 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         teacher_channels_last (bool, optional): Run the teacher in the
             channels-last memory format. None (default): only with a
             ``'bf16'`` or ``'fp16'`` teacher.
+        teacher_ckpt_strict (bool): Stop when ``teacher_ckpt`` does not fit
+            the teacher (a missing, unexpected or reshaped key), naming the
+            file and the keys. mmrazor loads what fits and trains against a
+            partly random teacher otherwise. False: load what fits and warn.
+            Defaults to True.
         **kwargs: The arguments of mmrazor's ``FpnTeacherDistill``
             (``architecture``, ``teacher``, ``teacher_ckpt``, ``distiller``,
             ...).
@@ -69,6 +77,7 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
     def __init__(self,
                  teacher_precision: str = 'fp32',
                  teacher_channels_last: Optional[bool] = None,
+                 teacher_ckpt_strict: bool = True,
                  **kwargs) -> None:
         if teacher_precision not in TEACHER_DTYPES:
             raise ValueError(
@@ -77,7 +86,30 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         if teacher_channels_last not in (None, True, False):
             raise ValueError('teacher_channels_last must be None, True or '
                              f'False, got {teacher_channels_last!r}.')
+        # Loaded here rather than by mmrazor, which loads non-strictly.
+        teacher_ckpt = kwargs.pop('teacher_ckpt', None)
         super().__init__(**kwargs)
+        if teacher_ckpt:
+            diff = load_state_dict_strictly(
+                self.teacher,
+                checkpoint_state_dict(teacher_ckpt),
+                teacher_ckpt,
+                what='teacher',
+                strict=teacher_ckpt_strict,
+                opt_out='Give the checkpoint of the teacher config '
+                'named in model.teacher; to load the keys that fit anyway, '
+                'set model.teacher_ckpt_strict=False.')
+            if any(diff.values()):
+                print_log(
+                    f'teacher_ckpt_strict=False: {teacher_ckpt} loaded '
+                    'partly into the teacher: '
+                    f'{len(diff["missing"])} keys missing, '
+                    f'{len(diff["unexpected"])} unexpected, '
+                    f'{len(diff["mismatched"])} of another shape',
+                    logger='current',
+                    level=logging.WARNING)
+            # as mmrazor: keep init_weights() from overwriting them
+            self.teacher._is_init = True
         self.teacher_precision = teacher_precision
         self.teacher_channels_last = teacher_channels_last
         self._teacher_format = torch.contiguous_format

@@ -179,6 +179,8 @@ class ADMDLoss(nn.Module):
             torch.Tensor: The weighted loss, a float32 scalar.
         """
         preds_S, preds_T = self._as_levels(preds_S, preds_T)
+        if preds_S[0].shape[0] == 0:
+            return self._empty_batch_loss(preds_S, preds_T)
         raw = preds_S[0].new_zeros((), dtype=torch.float32)
         masks: List[torch.Tensor] = []
         for idx, (feat_s, feat_t) in enumerate(zip(preds_S, preds_T)):
@@ -189,6 +191,21 @@ class ADMDLoss(nn.Module):
         self.last_raw_loss = raw.detach()
         publish_masks(self, masks)
         return self.loss_weight * raw
+
+    def _empty_batch_loss(self, preds_S: Sequence[torch.Tensor],
+                          preds_T: Sequence[torch.Tensor]) -> torch.Tensor:
+        """Exactly 0 for an empty batch (ADMD_SPEC.md, section 3), still
+        connected to the student's features and the align conv, so that DDP
+        and the optimizer see every parameter. No mask is computed and
+        ``last_raw_loss`` is left alone: the hook gets no value."""
+        for idx, (feat_s, feat_t) in enumerate(zip(preds_S, preds_T)):
+            self._check_level(idx, feat_s, feat_t)
+        zero = preds_S[0].new_zeros((), dtype=torch.float32)
+        for feat_s in preds_S:
+            zero = zero + feat_s.float().sum() * 0
+        for param in self.parameters():
+            zero = zero + param.float().sum() * 0
+        return zero
 
     @staticmethod
     def _as_levels(preds_S: Features,

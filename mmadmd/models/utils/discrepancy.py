@@ -25,10 +25,15 @@ def normalize_feature(feat: torch.Tensor) -> torch.Tensor:
 
     Returns:
         torch.Tensor: ``(feat - mean) / (std + 1e-6)`` with per-channel mean
-        and unbiased std, shape (N, C, H, W).
+        and unbiased std, shape (N, C, H, W). A channel with a single value
+        over (N, H, W) (e.g. a 1x1 level of one image) has std 0 here, so it
+        standardizes to 0, not NaN.
     """
     mean = feat.mean(dim=(0, 2, 3), keepdim=True)
-    std = feat.std(dim=(0, 2, 3), keepdim=True)
+    if feat.shape[0] * feat.shape[2] * feat.shape[3] > 1:
+        std = feat.std(dim=(0, 2, 3), keepdim=True)
+    else:  # the unbiased std of one value is NaN; the spec defines it as 0
+        std = torch.zeros_like(mean)
     return (feat - mean) / (std + _EPS)
 
 

@@ -1,0 +1,13 @@
+# ADMD: GFL R101 (teacher) -> R50 (student), 2x, NWPU VHR-10.
+# Train the teacher with ../detectors/gfl_r101_fpn_2x_nwpu.py first, then:
+#   --cfg-options model.teacher_ckpt=<teacher checkpoint>
+_base_ = ['../detectors/gfl_r50_fpn_2x_nwpu.py', '../_base_/admd_fpn.py']
+model = dict(
+    _base_.admd_model,
+    architecture=dict(_base_.model, _scope_='mmdet'),
+    teacher=dict(
+        type='ConfigModel',
+        config='{{fileDirname}}/../detectors/gfl_r101_fpn_2x_nwpu.py'))
+default_hooks = dict(
+    admd_weight_increasing=_base_.admd_weight_increasing_hook)
+val_cfg = _base_.admd_val_cfg

@@ -1,0 +1,300 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The real-data benchmark (``tools/analysis/nwpu_benchmark.py``).
+
+On NWPU VHR-10 (real imagery, the split mmadmd ships) with the CPU-sized
+models of ``configs/benchmark_nwpu``: train the teacher once (validating
+on the val split as it trains, to show where its mAP levels off), then the
+student alone and distilled by each method on the same budget and seeds,
+and ADMD on a 3x schedule with and without the weight-increasing module.
+Every student is evaluated on the val split (for choosing settings) and on
+the test split (for reporting). Runs are saved to ``results.json`` as they
+finish and skipped when the command is run again, so an interrupted
+benchmark resumes; ``results.md`` / ``results.png`` (test mAP) and
+``results_val.md`` (val mAP) are rewritten after every run. The table and
+the paired per-seed differences are the mini benchmark's.
+"""
+import json
+import os
+import os.path as osp
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from mmadmd.apis.demo import ProgressBarHook, load_config, set_budget
+from mmadmd.apis.kd_cost import CONFIG_ROOT
+from mmadmd.apis.mini_benchmark import (BenchmarkRun, apply_distill_run,
+                                        write_table)
+
+CONFIG_DIR = osp.join(CONFIG_ROOT, 'benchmark_nwpu')
+#: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
+CONFIGS = ('retinanet_r34-w32_fpn_cpu_nwpu.py',
+           'retinanet_r18-w16_fpn_cpu_nwpu.py',
+           'admd_fpn_retina-r34-w32_retina-r18-w16_cpu_nwpu.py')
+MAP_KEY = 'pascal_voc/mAP'
+
+
+@dataclass
+class NWPUSettings:
+    """Sizes of the real-data benchmark.
+
+    Args:
+        teacher_iters (int): Teacher iterations.
+        student_iters (int): Student budget (1x); 3x runs train three times
+            as long.
+        batch_size (int): Training batch size (teacher and students).
+        scale (int): Longest image side (test images, and the centre of the
+            training scale jitter).
+        crop (int): Side of the random training crops.
+        teacher_val_interval (int): Validate the teacher every so many
+            iterations (its learning curve).
+        teacher_seed (int): Seed of the teacher's training.
+        seeds (tuple[int]): Training seeds of the students.
+    """
+    teacher_iters: int = 2000
+    student_iters: int = 600
+    batch_size: int = 8
+    scale: int = 512
+    crop: int = 320
+    teacher_val_interval: int = 250
+    teacher_seed: int = 0
+    seeds: Tuple[int, ...] = (0, 1, 2)
+
+    @classmethod
+    def quick(cls) -> 'NWPUSettings':
+        """A smoke run of every run once, on tiny images."""
+        return cls(
+            teacher_iters=2,
+            student_iters=2,
+            batch_size=2,
+            scale=128,
+            crop=96,
+            teacher_val_interval=1,
+            seeds=(0, ))
+
+    def trained_with(self) -> Dict:
+        """What a result depends on (all but the seeds)."""
+        wanted = asdict(self)
+        wanted.pop('seeds')
+        return wanted
+
+
+def nwpu_runs() -> List[BenchmarkRun]:
+    """Every run the benchmark knows, baseline first, extra runs last."""
+    run = BenchmarkRun
+    return [
+        run('student', 'student alone', 'methods', 'student'),
+        run('admd', 'ADMD', 'methods', 'admd'),
+        run('pkd', 'PKD', 'methods', 'pkd'),
+        run('cwd', 'CWD', 'methods', 'cwd'),
+        run('mgd', 'MGD', 'methods', 'mgd'),
+        run('fgd', 'FGD', 'methods', 'fgd'),
+        run('fitnet', 'FitNet', 'methods', 'fitnet'),
+        run('admd-constant', 'ADMD, no weight increasing', 'ablations',
+            'admd', hook=dict(mode='constant')),
+        run('student-3x', 'student alone, 3x', 'schedules', 'student',
+            schedule=3.0),
+        run('admd-3x', 'ADMD, 3x', 'schedules', 'admd', schedule=3.0),
+        run('admd-3x-constant', 'ADMD, 3x, no weight increasing',
+            'schedules', 'admd', hook=dict(mode='constant'), schedule=3.0),
+        # Settings to choose on the val split.
+        run('admd-tau2', 'ADMD, tau 2', 'ablations', 'admd',
+            loss=dict(tau=2.0), extra=True),
+        run('admd-tau4', 'ADMD, tau 4', 'ablations', 'admd',
+            loss=dict(tau=4.0), extra=True),
+        run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
+            loss=dict(loss_weight=1.0), extra=True),
+        run('admd-w10', 'ADMD, loss_weight 10', 'ablations', 'admd',
+            loss=dict(loss_weight=10.0), extra=True),
+        run('admd-linear', 'ADMD, linear mask', 'ablations', 'admd',
+            loss=dict(mask_type='linear'), extra=True),
+    ]
+
+
+def default_nwpu_runs() -> List[BenchmarkRun]:
+    """The runs of the default benchmark (all but the extra runs)."""
+    return [run for run in nwpu_runs() if not run.extra]
+
+
+def nwpu_stage_config(name: str,
+                      work_dir: str,
+                      data_root: str,
+                      settings: NWPUSettings,
+                      iters: int,
+                      seed: int,
+                      split_dir: Optional[str] = None,
+                      val_interval: Optional[int] = None) -> Config:
+    """A ``configs/benchmark_nwpu`` config on ``data_root``, at the
+    settings' sizes and ``iters`` iterations.
+
+    Args:
+        name (str): File name in ``configs/benchmark_nwpu``.
+        work_dir (str): The stage's work dir.
+        data_root (str): The NWPU VHR-10 release folder.
+        settings (NWPUSettings): Sizes.
+        iters (int): Training iterations.
+        seed (int): Training seed.
+        split_dir (str, optional): Folder of ``{train,val,test}.txt``;
+            None: the shipped split.
+        val_interval (int, optional): Validate every so many iterations
+            during training; None: once, after training.
+
+    Returns:
+        Config: The stage's config; ``val_*`` evaluate the val split and
+        ``test_*`` the test split.
+    """
+    cfg = load_config(osp.join(CONFIG_DIR, name))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[key].dataset
+        dataset.data_root = data_root
+        if split_dir is not None:
+            dataset.ann_file = osp.join(split_dir,
+                                        osp.basename(dataset.ann_file))
+        for step in dataset.pipeline:
+            if step.type in ('Resize', 'RandomResize'):
+                step.scale = (settings.scale, settings.scale)
+            if step.type == 'RandomCrop':
+                step.crop_size = (settings.crop, settings.crop)
+    cfg.train_dataloader.batch_size = settings.batch_size
+    set_budget(cfg, work_dir, iters, seed, val_interval or iters)
+    # Students are validated alone (the teacher's own metrics are in the
+    # teacher's entry), with mmengine's plain loop.
+    cfg.val_cfg = dict(type='ValLoop')
+    return cfg
+
+
+def train_stage(name: str, cfg: Config) -> Dict:
+    """Train ``cfg``, then evaluate the test split.
+
+    Returns:
+        dict: ``mAP`` (test split), ``val_mAP`` (the last validation),
+        ``val_curve`` (``[iteration, val mAP]`` per validation), seconds,
+        iterations and the checkpoint.
+    """
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(ProgressBarHook(name))
+    runner.train()
+    test = runner.test()
+    log_json = osp.join(runner.log_dir, 'vis_data', 'scalars.json')
+    records = [json.loads(line) for line in open(log_json)] \
+        if osp.exists(log_json) else []
+    curve = [[r['step'], r[MAP_KEY]] for r in records if MAP_KEY in r]
+    if not curve:
+        raise RuntimeError(f'{name}: no validation result in {log_json}')
+    return dict(
+        mAP=float(test[MAP_KEY]),
+        val_mAP=float(curve[-1][1]),
+        val_curve=curve,
+        seconds=time.time() - start,
+        iters=cfg.train_cfg.max_iters,
+        checkpoint=osp.join(cfg.work_dir,
+                            f'iter_{cfg.train_cfg.max_iters}.pth'))
+
+
+def _load_results(path: str, settings: NWPUSettings, data_root: str,
+                  split_dir: Optional[str]) -> Dict:
+    wanted = dict(settings.trained_with(), split_dir=split_dir)
+    if not osp.exists(path):
+        return dict(settings=wanted, data_root=data_root, teacher=None,
+                    runs={})
+    results = json.load(open(path))
+    if results.get('settings') != wanted:
+        raise ValueError(
+            f'{path} holds results of other settings '
+            f"({results.get('settings')}, not {wanted}); use another "
+            '--work-dir, or delete it to start over.')
+    return results
+
+
+def run_nwpu_benchmark(work_dir: str,
+                       data_root: str,
+                       settings: Optional[NWPUSettings] = None,
+                       runs: Optional[Sequence[BenchmarkRun]] = None,
+                       split_dir: Optional[str] = None,
+                       log: Callable[[str], None] = print) -> Dict:
+    """Run (or resume) the real-data benchmark.
+
+    Args:
+        work_dir (str): Output folder: ``results.{json,md,png}``,
+            ``results_val.md``, the teacher's folder (its checkpoint is kept
+            and reused) and one folder per run (weights deleted after
+            testing).
+        data_root (str): The NWPU VHR-10 release folder.
+        settings (NWPUSettings, optional): Sizes and seeds; the documented
+            defaults when None.
+        runs (Sequence[BenchmarkRun], optional): Runs to do, from
+            :func:`nwpu_runs`; :func:`default_nwpu_runs` when None.
+        split_dir (str, optional): Folder of ``{train,val,test}.txt``;
+            None: the shipped split.
+        log (callable): Where progress goes. Defaults to ``print``.
+
+    Returns:
+        dict: The results (as in ``results.json``).
+    """
+    settings = settings or NWPUSettings()
+    runs = list(runs or default_nwpu_runs())
+    data_root = osp.abspath(data_root)
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, 'results.json')
+    results = _load_results(path, settings, data_root, split_dir)
+    teacher_cfg, student_cfg, admd_cfg = CONFIGS
+
+    def save() -> None:
+        with open(path + '.tmp', 'w') as f:
+            json.dump(results, f, indent=2)
+        os.replace(path + '.tmp', path)  # never a half-written file
+        write_table(work_dir, results, nwpu_runs())
+        val = dict(results, runs={
+            k: dict(v, mAP=v['val_mAP']) for k, v in results['runs'].items()
+        }, teacher=results['teacher'] and dict(
+            results['teacher'], mAP=results['teacher']['val_mAP']))
+        write_table(work_dir, val, nwpu_runs(), name='results_val',
+                    plot=False)
+
+    teacher_ckpt = osp.join(work_dir, 'teacher',
+                            f'iter_{settings.teacher_iters}.pth')
+    todo = [(seed, run) for seed in settings.seeds for run in runs
+            if f'{run.key}/seed{seed}' not in results['runs']]
+    if results['teacher'] is None or (todo and not osp.exists(teacher_ckpt)):
+        log(f'teacher: {settings.teacher_iters} iterations')
+        cfg = nwpu_stage_config(
+            teacher_cfg, osp.join(work_dir, 'teacher'), data_root, settings,
+            settings.teacher_iters, settings.teacher_seed, split_dir,
+            settings.teacher_val_interval)
+        teacher = train_stage('teacher', cfg)
+        teacher.pop('checkpoint')
+        results['teacher'] = teacher
+        save()
+    log(f'teacher: test mAP {results["teacher"]["mAP"]:.3f}, val curve '
+        + ', '.join(f'{it}: {m:.3f}'
+                    for it, m in results['teacher']['val_curve']))
+    log(f'{len(todo)} runs to do, '
+        f"{len(results['runs'])} done before (in {path})")
+    for idx, (seed, run) in enumerate(todo):
+        key = f'{run.key}/seed{seed}'
+        run_dir = osp.join(work_dir, run.key, f'seed{seed}')
+        log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
+        iters = max(1, round(settings.student_iters * run.schedule))
+        name = student_cfg if run.method == 'student' else admd_cfg
+        cfg = nwpu_stage_config(name, run_dir, data_root, settings, iters,
+                                seed, split_dir)
+        if run.method != 'student':
+            apply_distill_run(cfg, run, teacher_ckpt)
+        result = train_stage(f'{run.key} s{seed}', cfg)
+        result.pop('checkpoint')
+        results['runs'][key] = result
+        save()
+        for ckpt in os.listdir(run_dir):  # keep logs, drop weights
+            if ckpt.endswith('.pth') or ckpt == 'last_checkpoint':
+                os.remove(osp.join(run_dir, ckpt))
+    save()
+    return results
+
+
+__all__ = [
+    'NWPUSettings', 'default_nwpu_runs', 'nwpu_runs', 'nwpu_stage_config',
+    'run_nwpu_benchmark', 'train_stage'
+]

@@ -1,0 +1,73 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""The real-data benchmark's --quick mode on a tiny NWPU VHR-10 folder:
+every default run, val and test mAP, the teacher's curve, resume."""
+import json
+import os.path as osp
+import subprocess
+import sys
+from dataclasses import replace
+
+import cv2
+import pytest
+
+from mmadmd.apis.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
+                                        nwpu_runs, nwpu_stage_config,
+                                        run_nwpu_benchmark)
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+
+
+def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
+    work_dir = str(tmp_path / 'bench')
+    settings = NWPUSettings.quick()
+    results = run_nwpu_benchmark(work_dir, nwpu_root, settings,
+                                 split_dir=nwpu_root)
+    keys = [run.key for run in default_nwpu_runs()]
+    assert sorted(results['runs']) == sorted(f'{k}/seed0' for k in keys)
+    for key, run in results['runs'].items():
+        assert 0.0 <= run['mAP'] <= 1.0 and 0.0 <= run['val_mAP'] <= 1.0
+    iters = {k: v['iters'] for k, v in results['runs'].items()}
+    assert iters['admd-3x/seed0'] == 3 * iters['admd/seed0']
+    # the teacher was validated as it trained (its learning curve)
+    assert [it for it, _ in results['teacher']['val_curve']] == [1, 2]
+    for name in ('results.md', 'results_val.md'):
+        table = open(osp.join(work_dir, name)).read()
+        for run in default_nwpu_runs():
+            assert f'| {run.name} |' in table
+    assert cv2.imread(osp.join(work_dir, 'results.png')) is not None
+    # the teacher's checkpoint is kept for later runs, students' are not
+    assert osp.exists(osp.join(work_dir, 'teacher', 'iter_2.pth'))
+    assert not osp.exists(osp.join(work_dir, 'admd', 'seed0', 'iter_2.pth'))
+    before = json.load(open(osp.join(work_dir, 'results.json')))
+    lines = []
+    again = run_nwpu_benchmark(work_dir, nwpu_root, settings,
+                               split_dir=nwpu_root, log=lines.append)
+    assert again == before and '0 runs to do' in lines[-1]
+    other = replace(settings, student_iters=3)
+    with pytest.raises(ValueError, match='other settings'):
+        run_nwpu_benchmark(work_dir, nwpu_root, other, split_dir=nwpu_root)
+
+
+def test_stage_config_uses_the_split_and_sizes(nwpu_root, tmp_path):
+    settings = NWPUSettings()
+    cfg = nwpu_stage_config('retinanet_r18-w16_fpn_cpu_nwpu.py',
+                            str(tmp_path), nwpu_root, settings, 600, 3)
+    assert cfg.train_dataloader.dataset.ann_file.endswith(
+        osp.join('nwpu_vhr10_split', 'train.txt'))
+    assert cfg.val_dataloader.dataset.ann_file.endswith('val.txt')
+    assert cfg.test_dataloader.dataset.ann_file.endswith('test.txt')
+    steps = {s.type: s for s in cfg.train_dataloader.dataset.pipeline}
+    assert steps['RandomCrop'].crop_size == (320, 320)
+    assert steps['RandomResize'].scale == (512, 512)
+    assert cfg.train_cfg.max_iters == 600 and cfg.randomness.seed == 3
+    # tuning runs exist but are not in the default benchmark
+    assert {r.key for r in nwpu_runs()} - {r.key for r in default_nwpu_runs()}
+
+
+def test_cli_help_lists_runs():
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis/nwpu_benchmark.py', '--help'],
+        capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert 'admd-3x-constant' in result.stdout and '--data-root' in \
+        result.stdout
