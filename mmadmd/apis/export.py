@@ -1,5 +1,6 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 import copy
+import inspect
 import os
 import os.path as osp
 from typing import Tuple, Union
@@ -79,6 +80,18 @@ def _plain_datasets(node) -> None:
         base = next(b for b in cls.__mro__[1:]
                     if DATASETS.parent.get(b.__name__) is b)
         node['type'] = base.__name__
+        # The subclass's own defaults (DIOR's image and annotation folders,
+        # its sub_data_root), written out for the base class to use.
+        accepted = {
+            name
+            for klass in base.__mro__
+            if '__init__' in vars(klass)
+            for name in inspect.signature(klass.__init__).parameters
+        }
+        for name, param in inspect.signature(cls.__init__).parameters.items():
+            if name in accepted and name != 'self' and \
+                    param.default is not inspect.Parameter.empty:
+                node.setdefault(name, copy.deepcopy(param.default))
         metainfo = dict(cls.METAINFO)
         metainfo.update(node.get('metainfo') or {})
         node['metainfo'] = metainfo

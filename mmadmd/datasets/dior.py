@@ -28,6 +28,8 @@ from mmdet.datasets import XMLDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import exists, list_from_file
 
+from .file_errors import NameFileOnError
+
 __all__ = ['DIOR_CLASSES', 'DIOR_R_EXAMPLE_CFG', 'DIORHBBDataset']
 
 #: The 20 DIOR categories, in the order of the DIOR paper, spelled as the
@@ -97,7 +99,7 @@ test_evaluator = val_evaluator
 
 
 @DATASETS.register_module()
-class DIORHBBDataset(XMLDataset):
+class DIORHBBDataset(NameFileOnError, XMLDataset):
     """DIOR with horizontal boxes, in the layout of the official release.
 
     mmdet's :class:`~mmdet.datasets.XMLDataset` does the parsing (VOC-style
@@ -288,6 +290,7 @@ class DIORHBBDataset(XMLDataset):
                     raise ValueError(
                         f'<object> #{i} ({name}) needs a <bndbox> with '
                         '<xmin>, <ymin>, <xmax> and <ymax>')
+                _check_box(i, name, bndbox, raw_ann_info.find('size'))
         return super()._parse_instance_info(raw_ann_info, minus_one=minus_one)
 
     def filter_data(self) -> List[dict]:
@@ -322,3 +325,23 @@ class DIORHBBDataset(XMLDataset):
         self._known_classes = list(DIOR_CLASSES) + [
             c for c in classes if c.lower() not in dior_lower
         ]
+
+
+def _check_box(i: int, name: str, bndbox: ET.Element,
+               size: 'ET.Element | None') -> None:
+    """Refuse a box that cannot be right: inverted, or wholly outside the
+    image (when the XML gives its ``<size>``). A box partly outside is kept
+    as it is; mmdet's transforms clip it to the image."""
+    xmin, ymin, xmax, ymax = (float(bndbox.find(k).text)
+                              for k in ('xmin', 'ymin', 'xmax', 'ymax'))
+    box = f'({xmin:g}, {ymin:g}, {xmax:g}, {ymax:g})'
+    if xmin > xmax or ymin > ymax:
+        raise ValueError(f'<object> #{i} ({name}): inverted box {box} '
+                         '(xmin > xmax or ymin > ymax)')
+    if size is not None and size.find('width') is not None and \
+            size.find('height') is not None:
+        width, height = (float(size.find(k).text)
+                         for k in ('width', 'height'))
+        if xmax < 0 or ymax < 0 or xmin > width or ymin > height:
+            raise ValueError(f'<object> #{i} ({name}): box {box} lies '
+                             f'wholly outside the {width:g}x{height:g} image')

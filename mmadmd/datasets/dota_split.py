@@ -26,6 +26,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
+import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
 __all__ = [
@@ -91,7 +92,8 @@ def dota_classes(version: str = '1.0') -> Tuple[str, ...]:
     return tuple(dataset_cls.METAINFO['classes'])
 
 
-def _check_label_file(txt_path: str, classes: Sequence[str]) -> int:
+def _check_label_file(txt_path: str,
+                      classes: Sequence[str]) -> Tuple[int, bool]:
     """Check one raw DOTA label file the way img_split.py will read it.
 
     Args:
@@ -99,9 +101,11 @@ def _check_label_file(txt_path: str, classes: Sequence[str]) -> int:
         classes (Sequence[str]): Allowed class names.
 
     Returns:
-        int: The number of objects.
+        tuple[int, bool]: The number of objects, and whether a line lacks
+        the difficulty (DOTA's own tools read it as 0; img_split.py fails
+        on it, so :func:`split_dota` writes it out).
     """
-    num = 0
+    num, no_difficulty = 0, False
     with open(txt_path, encoding='utf-8', errors='replace') as f:
         for lineno, line in enumerate(f, 1):
             line = line.strip()
@@ -127,7 +131,28 @@ def _check_label_file(txt_path: str, classes: Sequence[str]) -> int:
                 raise ValueError(f'{where}: unknown class {items[8]!r}; '
                                  f'known classes: {", ".join(classes)}')
             num += 1
-    return num
+            no_difficulty = no_difficulty or len(items) == 9
+    return num, no_difficulty
+
+
+def _with_difficulty(ann_dir: str, out_dir: str) -> str:
+    """Copy ``ann_dir`` to ``out_dir`` with a difficulty of 0 appended to
+    every object line that has none (DOTA's convention)."""
+    os.makedirs(out_dir, exist_ok=True)
+    for name in os.listdir(ann_dir):
+        if not name.endswith('.txt'):
+            continue
+        with open(osp.join(ann_dir, name), encoding='utf-8',
+                  errors='replace') as f:
+            lines = f.read().splitlines()
+        fixed = [
+            line.strip() + ' 0' if len(line.strip().split(' ')) == 9
+            and not line.startswith(HEADER_PREFIXES) else line
+            for line in lines
+        ]
+        with open(osp.join(out_dir, name), 'w', encoding='utf-8') as f:
+            f.write('\n'.join(fixed) + '\n')
+    return out_dir
 
 
 def check_dota_split(
@@ -143,8 +168,13 @@ def check_dota_split(
             and it is missing, the split is image-only (DOTA's test split).
             Defaults to True.
 
+    A label file without an image is reported (a warning listing them)
+    and left out, as img_split.py does.
+
     Returns:
-        tuple: ``(img_dir, ann_dir or None, num_images, num_objects)``.
+        tuple: ``(img_dir, ann_dir or None, num_images, num_objects,
+        no_difficulty)``, the last True when a label line has no
+        difficulty.
 
     Raises:
         FileNotFoundError: If ``images/``, a needed ``labelTxt/`` or the
@@ -166,16 +196,26 @@ def check_dota_split(
             raise FileNotFoundError(
                 f'DOTA label folder not found: {ann_dir} (needed for '
                 'training and validation splits)')
-        return img_dir, None, len(images), 0
-    num_objects = 0
+        return img_dir, None, len(images), 0, False
+    num_objects, no_difficulty = 0, False
     for img in images:
         txt_path = osp.join(ann_dir, osp.splitext(img)[0] + '.txt')
         if not osp.isfile(txt_path):
             raise FileNotFoundError(
                 f'Label file of {osp.join(img_dir, img)} not found: '
                 f'{txt_path}')
-        num_objects += _check_label_file(txt_path, classes)
-    return img_dir, ann_dir, len(images), num_objects
+        num, missing = _check_label_file(txt_path, classes)
+        num_objects += num
+        no_difficulty = no_difficulty or missing
+    stems = {osp.splitext(img)[0] for img in images}
+    orphans = sorted(f for f in os.listdir(ann_dir)
+                     if f.endswith('.txt') and f[:-4] not in stems)
+    if orphans:
+        warnings.warn(
+            f'{len(orphans)} label files in {ann_dir} have no image in '
+            f'{img_dir} and are left out: {", ".join(orphans[:10])}'
+            + (' ...' if len(orphans) > 10 else ''))
+    return img_dir, ann_dir, len(images), num_objects, no_difficulty
 
 
 def _raw_dirs(src: str, split: str) -> List[str]:
@@ -273,8 +313,14 @@ def split_dota(src: str,
                 'another --dst')
         img_dirs, ann_dirs, n_img, n_obj = [], [], 0, 0
         for raw_dir in _raw_dirs(src, split):
-            img_dir, ann_dir, n, m = check_dota_split(
+            img_dir, ann_dir, n, m, no_difficulty = check_dota_split(
                 raw_dir, classes, require_labels=split != 'test')
+            if no_difficulty:
+                # img_split.py indexes the 10th field: give it one.
+                ann_dir = _with_difficulty(
+                    ann_dir,
+                    osp.join(dst, '.labels_with_difficulty',
+                             osp.basename(raw_dir)))
             img_dirs.append(img_dir)
             ann_dirs.append(ann_dir)
             n_img, n_obj = n_img + n, n_obj + m

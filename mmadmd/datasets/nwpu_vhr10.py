@@ -33,6 +33,8 @@ from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import exists, get, get_text, list_from_file
 
+from .file_errors import NameFileOnError
+
 __all__ = [
     'NWPU_VHR10_CLASSES', 'NWPUVHR10Dataset', 'parse_nwpu_vhr10_boxes',
     'make_nwpu_vhr10_split', 'split_class_counts'
@@ -113,7 +115,7 @@ def parse_nwpu_vhr10_boxes(
 
 
 @DATASETS.register_module()
-class NWPUVHR10Dataset(BaseDetDataset):
+class NWPUVHR10Dataset(NameFileOnError, BaseDetDataset):
     """NWPU VHR-10 with horizontal boxes, in the layout of the release.
 
     ``ann_file`` (joined to ``data_root``) lists one image per line: ``NNN``

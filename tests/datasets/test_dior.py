@@ -444,3 +444,34 @@ def test_dior_r_dota_metric_perfect_predictions(dior_root, monkeypatch):
     assert evaluate(0.0) == pytest.approx(1.0)
     # the metric is not trivially 1: boxes moved by 15 px miss.
     assert evaluate(15.0) < 0.5
+
+
+@pytest.mark.parametrize('box, fragment', [
+    ((30, 12, 10, 40), 'inverted box (30, 12, 10, 40)'),
+    ((10, 40, 30, 12), 'inverted box'),
+    ((70, 70, 90, 90), f'wholly outside the {IMG_SIZE}x{IMG_SIZE} image'),
+])
+def test_box_that_cannot_be_right(dior_root, box, fragment):
+    path = osp.join(dior_root, HBB_DIR, '00002.xml')
+    write(path, hbb_xml('00002', [('airplane', (1, 1, 9, 9), 0, 0),
+                                  ('ship', box, 0, 0)]))
+    _build_error(hbb_cfg(dior_root), ValueError, path, '<object> #1 (ship)',
+                 fragment)
+
+
+def test_box_partly_outside_is_kept(dior_root):
+    write(osp.join(dior_root, HBB_DIR, '00002.xml'),
+          hbb_xml('00002', [('ship', (50, 50, 90, 90), 0, 0)]))
+    ds = DATASETS.build(hbb_cfg(dior_root))
+    assert ds.get_data_info(1)['instances'][0]['bbox'] == [49, 49, 89, 89]
+
+
+def test_zero_byte_image_names_the_file(dior_root):
+    path = osp.join(dior_root, 'JPEGImages-trainval', '00001.jpg')
+    open(path, 'wb').close()
+    ds = DATASETS.build(hbb_cfg(dior_root, pipeline=[
+        dict(type='LoadImageFromFile')]))
+    with pytest.raises(RuntimeError) as info:
+        ds[0]
+    assert f'cannot load sample 0, image {path}: error' in str(info.value)
+    assert 'a 0-byte, truncated or non-image file' in str(info.value)

@@ -218,7 +218,31 @@ def test_dota_v15_classes_accepted(raw_dota, tmp_path):
     with pytest.raises(ValueError, match='container-crane'):
         check_dota_split(osp.join(raw_dota, 'train'), dota_classes('1.0'))
     assert check_dota_split(osp.join(raw_dota, 'train'),
-                            dota_classes('1.5'))[2:] == (2, 6)
+                            dota_classes('1.5'))[2:] == (2, 6, False)
+
+
+def test_label_line_without_difficulty_reads_as_zero(raw_dota, tmp_path):
+    # DOTA's own tools accept "x1 y1 ... x4 y4 class" (difficulty 0).
+    _append_line(raw_dota, '10 10 60 10 60 60 10 60 plane')
+    out = str(tmp_path / 'split')
+    res = split_dota(raw_dota, out, splits=['train'], sizes=[256],
+                     gaps=[64], nproc=1)
+    assert res['train']['objects'] == 6
+    ds = DATASETS.build(dota_cfg(out, 'train'))
+    boxes = sum(len(ds.get_data_info(i)['instances'])
+                for i in range(len(ds)))
+    assert boxes >= 6
+    # the raw labels are left as they were
+    assert open(_label_path(raw_dota)).read().splitlines()[-1].endswith(
+        'plane')
+
+
+def test_label_file_without_image_is_reported(raw_dota, tmp_path):
+    with open(osp.join(raw_dota, 'train', 'labelTxt', 'P9999.txt'), 'w') as f:
+        f.write('1 1 9 1 9 9 1 9 plane 0\n')
+    with pytest.warns(UserWarning, match='1 label files in .* have no image'
+                      ' .* left out: P9999.txt'):
+        check_dota_split(osp.join(raw_dota, 'train'), dota_classes('1.0'))
 
 
 @pytest.mark.parametrize('line, fragment', [

@@ -130,6 +130,41 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'DETECTIONS' in out.stdout
+    if family == 'retinanet':
+        _check_wrong_checkpoints(student_cfg, ckpt,
+                                 osp.join(work_dir, 'iter_3.pth'), cfg3,
+                                 str(tmp_path))
+
+
+def _check_wrong_checkpoints(student_cfg, student_ckpt, admd_ckpt, admd_cfg,
+                             tmp):
+    """tools/test.py and export stop on a checkpoint of another config."""
+    test_py = osp.join(ROOT, 'tools', 'test.py')
+
+    def test(config, checkpoint):
+        return subprocess.run(
+            [sys.executable, test_py, config, checkpoint, '--work-dir',
+             osp.join(tmp, 'test')], capture_output=True, text=True,
+            timeout=300, cwd=tmp)
+
+    # The ADMD checkpoint given to the plain student config: says what to do.
+    out = test(student_cfg, admd_ckpt)
+    assert out.returncode != 0
+    assert f'The checkpoint {admd_ckpt} does not fit the model of ' \
+        f'{student_cfg}' in out.stderr
+    assert 'it is a distillation checkpoint' in out.stderr
+    assert 'export the student first' in out.stderr
+    # The exported student with its config evaluates.
+    out = test(student_cfg, student_ckpt)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'pascal_voc/mAP' in out.stdout + out.stderr
+    # Exporting with a distillation config whose student is wider: an error.
+    wider = Config(admd_cfg.to_dict())
+    wider.model.architecture.neck.out_channels = 48
+    wider.model.architecture.bbox_head.in_channels = 48
+    with pytest.raises(ValueError, match='does not fit the student of this '
+                       'distillation config'):
+        export_student(wider, admd_ckpt, osp.join(tmp, 'wrong'))
 
 
 def _first_image(runner) -> str:

@@ -1,5 +1,7 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
+import difflib
 import logging
+import re
 from typing import Any, Dict, List, Optional
 
 import torch
@@ -88,7 +90,17 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
                              f'False, got {teacher_channels_last!r}.')
         # Loaded here rather than by mmrazor, which loads non-strictly.
         teacher_ckpt = kwargs.pop('teacher_ckpt', None)
-        super().__init__(**kwargs)
+        try:
+            super().__init__(**kwargs)
+        except AssertionError as e:
+            # mmrazor: '"necks" is not in the model.' -- say whose recorder
+            # and which modules exist.
+            match = re.fullmatch(r'"(.+)" is not in the model\.', str(e))
+            if match is None:
+                raise
+            raise ValueError(
+                self._unknown_source(match.group(1),
+                                     kwargs.get('distiller') or {})) from e
         if teacher_ckpt:
             diff = load_state_dict_strictly(
                 self.teacher,
@@ -113,6 +125,30 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         self.teacher_precision = teacher_precision
         self.teacher_channels_last = teacher_channels_last
         self._teacher_format = torch.contiguous_format
+
+    def _unknown_source(self, source: str, distiller: dict) -> str:
+        """The message for a recorder ``source`` that names no module."""
+        lines = []
+        for who in ('student', 'teacher'):
+            recorders = distiller.get(f'{who}_recorders') or {}
+            names = [
+                name for name, rec in recorders.items()
+                if rec.get('source') == source
+            ]
+            model = getattr(self, who, None)
+            if not names or model is None:
+                continue
+            modules = [n for n, _ in model.named_modules() if n]
+            close = difflib.get_close_matches(source, modules, n=5,
+                                              cutoff=0.5)
+            lines.append(
+                f'{who}_recorders {", ".join(map(repr, names))}: source '
+                f'{source!r} names no module of the {who} '
+                f'({type(model).__name__}); closest: '
+                f'{", ".join(close) or "none"}; top-level modules: '
+                f'{", ".join(n for n in modules if "." not in n)}.')
+        return ' '.join(lines) or f'recorder source {source!r} names no ' \
+            'module of the student or the teacher.'
 
     def _set_teacher_format(self, memory_format: torch.memory_format) -> None:
         """Convert the teacher's weights when the wanted layout changes.
