@@ -13,3 +13,5 @@ default_hooks = dict(
     admd_weight_increasing=dict(
         _base_.admd_weight_increasing_hook, warmup_iters=100, momentum=0.9))
 val_cfg = _base_.admd_val_cfg
+# mask pictures (the demo's report); the benchmark switches them off
+custom_hooks = [dict(_base_.admd_mask_vis_hook, interval=_base_.cpu_iters)]

@@ -47,9 +47,11 @@ class DemoSettings:
     """Sizes of the demo.
 
     Args:
-        dataset (str): ``'dior'`` (horizontal boxes, RetinaNet) or
+        dataset (str): ``'dior'`` (horizontal boxes, RetinaNet),
             ``'dota'`` (raw DOTA layout split into patches, rotated
-            RetinaNet).
+            RetinaNet) or ``'nwpu'`` (a user's NWPU VHR-10 folder, the
+            real-data benchmark's models and sizes; the scene sizes below
+            do not apply).
         num_train (int): Training scenes (DIOR also trains on ``num_val``).
         num_val (int): Validation scenes (DOTA: evaluated on).
         num_test (int): Test scenes (DIOR: evaluated on).
@@ -81,6 +83,12 @@ class DemoSettings:
             size=512,
             teacher_iters=800,
             student_iters=400)
+
+    @classmethod
+    def nwpu(cls) -> 'DemoSettings':
+        """The demo on a real NWPU VHR-10 folder: the real-data benchmark's
+        teacher and student budgets (docs/benchmarks.md)."""
+        return cls(dataset='nwpu', teacher_iters=2000, student_iters=600)
 
     @classmethod
     def quick(cls, dataset: str = 'dior') -> 'DemoSettings':
@@ -326,35 +334,53 @@ def run_demo(work_dir: str, data_root: str,
         student's files.
     """
     settings = settings or DemoSettings()
-    (teacher_cfg, student_cfg, admd_cfg_name), map_key = DEMOS[
-        settings.dataset]
     os.makedirs(work_dir, exist_ok=True)
     data_root = osp.abspath(data_root)
     total = 6
     t0 = time.time()
-    _banner(1, total,
-            f'synthetic {settings.dataset.upper()} scenes -> {data_root}')
-    data_root = generate_data(data_root, settings)
+    if settings.dataset == 'nwpu':
+        # A user's NWPU VHR-10 release folder, read where it is.
+        from mmadmd.apis.nwpu_benchmark import (CONFIGS, MAP_KEY,
+                                                NWPUSettings,
+                                                nwpu_stage_config)
+        (teacher_cfg, student_cfg, admd_cfg_name), map_key = CONFIGS, MAP_KEY
+        sizes = NWPUSettings(batch_size=settings.batch_size)
+        if settings.teacher_iters < 10:  # quick: tiny images
+            sizes = NWPUSettings.quick()
+
+        def config(name: str, stage: str, iters: int) -> Config:
+            return nwpu_stage_config(name, osp.join(work_dir, stage),
+                                     data_root, sizes, iters, settings.seed)
+
+        _banner(1, total, f'NWPU VHR-10 in {data_root}')
+    else:
+        (teacher_cfg, student_cfg, admd_cfg_name), map_key = DEMOS[
+            settings.dataset]
+
+        def config(name: str, stage: str, iters: int) -> Config:
+            return stage_config(name, osp.join(work_dir, stage), data_root,
+                                settings, iters)
+
+        _banner(1, total,
+                f'synthetic {settings.dataset.upper()} scenes -> {data_root}')
+        data_root = generate_data(data_root, settings)
 
     _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
     teacher = train_and_test(
-        'teacher',
-        stage_config(teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
-                   settings, settings.teacher_iters))
+        'teacher', config(teacher_cfg, 'teacher', settings.teacher_iters))
 
     _banner(3, total,
             f'student alone: {settings.student_iters} iterations')
     student = train_and_test(
-        'student',
-        stage_config(student_cfg, osp.join(work_dir, 'student'), data_root,
-                   settings, settings.student_iters))
+        'student', config(student_cfg, 'student', settings.student_iters))
 
     _banner(4, total,
             f'student with ADMD: {settings.student_iters} iterations')
-    admd_cfg = stage_config(admd_cfg_name, osp.join(work_dir, 'admd'), data_root,
-                          settings, settings.student_iters)
+    admd_cfg = config(admd_cfg_name, 'admd', settings.student_iters)
     admd_cfg.model.teacher_ckpt = teacher.checkpoint
-    admd_cfg.custom_hooks[0].interval = max(1, settings.student_iters // 2)
+    if admd_cfg.get('custom_hooks'):  # the mask pictures
+        admd_cfg.custom_hooks[0].interval = max(1,
+                                                settings.student_iters // 2)
     admd = train_and_test('student + ADMD', admd_cfg)
 
     _banner(5, total, 'export the distilled student as a plain detector')

@@ -1,10 +1,15 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """`make demo` in miniature: every stage runs and the report is complete."""
 import os.path as osp
+import subprocess
+import sys
 
 import cv2
+import pytest
 
 from mmadmd.apis.demo import DemoSettings, run_demo
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 
 
 def test_quick_demo_writes_report(tmp_path):
@@ -30,3 +35,33 @@ def test_quick_demo_writes_report(tmp_path):
         assert cv2.imread(osp.join(work_dir, p)) is not None, p
     assert osp.exists(result['student_checkpoint'])
     assert osp.exists(result['student_config'])
+
+
+REAL_NWPU = osp.abspath(osp.join(osp.dirname(__file__), '..', '..', '..',
+                                 'shared', 'data', 'NWPU_VHR-10'))
+
+
+@pytest.mark.skipif(
+    not osp.isdir(REAL_NWPU),
+    reason=f'NWPU VHR-10 not found at {REAL_NWPU} (../shared/data beside '
+    'the repository, present in development and CI)')
+def test_quick_demo_on_a_users_nwpu_folder(tmp_path):
+    # As a user runs it: the command line, on the release folder.
+    work_dir = str(tmp_path / 'demo-nwpu')
+    out = subprocess.run(
+        [sys.executable, 'tools/demo.py', '--dataset', 'nwpu', '--data-root',
+         REAL_NWPU, '--quick', '--work-dir', work_dir],
+        capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = open(osp.join(work_dir, 'report.md')).read()
+    assert report.startswith('# mmadmd demo: ADMD on NWPU VHR-10')
+    assert '| student + ADMD |' in report
+    assert osp.exists(osp.join(work_dir, 'exported', 'student.pth'))
+
+
+def test_nwpu_demo_needs_its_folder():
+    out = subprocess.run(
+        [sys.executable, 'tools/demo.py', '--dataset', 'nwpu'],
+        capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode != 0
+    assert '--dataset nwpu needs --data-root' in out.stderr
