@@ -229,3 +229,21 @@ def test_release_reads_whole_through_the_shipped_config():
     # the data README's counts, per class
     assert [boxes[c] for c in range(10)] == [757, 302, 655, 390, 524, 159,
                                             163, 224, 124, 598]
+
+
+def test_readme_split_command_runs_verbatim(tmp_path):
+    # The README's command, as printed, from a folder laid out as it says.
+    readme = open(osp.join(REPO, 'README.md')).read()
+    cmd = next(line for line in readme.splitlines()
+               if line.startswith('python tools/dataset_converters/'
+                                  'nwpu_vhr10_split.py'))
+    os.symlink(osp.join(REPO, 'tools'), tmp_path / 'tools')
+    write_release(str(tmp_path / 'data' / 'NWPU_VHR-10'), nwpu_boxes(20),
+                  negatives=())
+    venv = osp.dirname(sys.executable)
+    env = dict(os.environ, PATH=venv + os.pathsep + os.environ['PATH'])
+    out = subprocess.run(cmd, shell=True, capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    for name in ('train', 'val', 'test'):
+        assert osp.getsize(tmp_path / 'my_split' / f'{name}.txt') > 0
