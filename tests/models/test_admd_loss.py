@@ -200,3 +200,18 @@ def test_empty_batch_gives_exact_zero_in_the_graph_and_no_raw_value():
     # a non-empty call afterwards still works and sets the raw value
     assert loss(_pair(2, 4, 4, 4)[0], _pair(2, 8, 4, 4)[1]).item() > 0
     assert loss.last_raw_loss is not None
+
+
+def test_mask_statistics_by_hand():
+    from mmadmd.models.utils import mask_statistics
+    # uniform mask: support 1, top 1 pixel of 4 holds 1/4, ratio 1
+    error = torch.tensor([[[1., 1.], [1., 5.]]])
+    stats = mask_statistics(error, torch.ones(1, 2, 2), top=0.25)
+    assert stats == pytest.approx(
+        dict(support=1.0, top_share=0.25, masked_over_plain=1.0))
+    # all weight on the last pixel (M = 4 there): support 1/4, top 1,
+    # mean(M * e) / mean(e) = (4 * 5 / 4) / (8 / 4) = 2.5
+    mask = torch.tensor([[[0., 0.], [0., 4.]]])
+    stats = mask_statistics(error, mask, top=0.25)
+    assert stats == pytest.approx(
+        dict(support=0.25, top_share=1.0, masked_over_plain=2.5))

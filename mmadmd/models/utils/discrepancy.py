@@ -6,8 +6,9 @@ computes it, and :class:`~mmadmd.models.DiscrepancyMaskRecorder` receives
 exactly the masks the loss computed (through :func:`publish_masks`), so the
 two can never disagree.
 """
+import math
 import weakref
-from typing import Sequence
+from typing import Dict, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -85,6 +86,37 @@ def discrepancy_mask(error: torch.Tensor,
     if mask_type == 'softmax':
         dis = F.softmax(dis / tau, dim=1) * (h * w)
     return dis.view(n, h, w)
+
+
+@torch.no_grad()
+def mask_statistics(error: torch.Tensor, mask: torch.Tensor,
+                    top: float = 0.01) -> Dict[str, float]:
+    """Where a mask puts its weight, averaged over the images of a level.
+
+    Args:
+        error (torch.Tensor): Per-pixel error ``e``, shape (N, H, W).
+        mask (torch.Tensor): Its mask ``M`` (mean 1 per image), same shape.
+        top (float): Share of the pixels whose weight ``top_share``
+            reports. Defaults to 0.01 (the top 1 %).
+
+    Returns:
+        dict: ``support``, the mask's effective support ``exp(entropy) /
+        (H*W)`` (1 for a uniform mask, 1/(H*W) for a single pixel);
+        ``top_share``, the share of the weight held by the top ``top`` of
+        the pixels; ``masked_over_plain``, ``mean(M * e) / mean(e)``, how
+        much the mask inflates the level's loss over plain MSE.
+    """
+    n, h, w = error.shape
+    weight = mask.detach().float().flatten(1)
+    p = weight / weight.sum(dim=1, keepdim=True).clamp_min(1e-30)
+    entropy = -(p * p.clamp_min(1e-30).log()).sum(dim=1)
+    k = max(1, math.ceil(top * h * w))
+    err = error.detach().float().flatten(1)
+    ratio = (weight * err).mean(dim=1) / err.mean(dim=1).clamp_min(_EPS)
+    return dict(
+        support=(entropy.exp() / (h * w)).mean().item(),
+        top_share=p.topk(k, dim=1).values.sum(dim=1).mean().item(),
+        masked_over_plain=ratio.mean().item())
 
 
 # Objects (recorders) that receive the masks of every ADMD loss call through
