@@ -75,3 +75,15 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
                 env=env,
                 cwd=str(tmp_path))
     assert 'pascal_voc/mAP' in test.stdout + test.stderr
+
+
+def test_license_citation_changelog():
+    import yaml
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    assert 'Apache License' in open(osp.join(root, 'LICENSE')).read()
+    cff = yaml.safe_load(open(osp.join(root, 'CITATION.cff')))
+    assert cff['preferred-citation']['doi'] == \
+        '10.1016/j.isprsjprs.2025.02.006'
+    assert cff['license'] == 'Apache-2.0'
+    assert open(osp.join(root, 'CHANGELOG.md')).read().startswith(
+        '# Changelog')
