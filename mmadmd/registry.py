@@ -12,12 +12,14 @@ mmrazor-scoped distiller. The registries here add the ``mmadmd`` scope:
   inheritance.
 - ``DATASETS`` is a child of mmdet's: ``type='mmadmd.DIORHBBDataset'``
   imports mmadmd by itself from an mmdet-scoped config.
-- ``HOOKS`` is a child of mmengine's root, so
-  ``dict(type='mmadmd.WeightIncreasingHook')`` works in mmdet-, mmrotate- and
-  mmrazor-scoped configs alike.
+- ``HOOKS`` and ``LOOPS`` are children of mmengine's root, so
+  ``dict(type='mmadmd.WeightIncreasingHook')`` and
+  ``dict(type='mmadmd.FrozenTeacherDistillValLoop')`` work in mmdet-,
+  mmrotate- and mmrazor-scoped configs alike.
 """
 from mmdet.registry import DATASETS as MMDET_DATASETS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import LOOPS as MMENGINE_LOOPS
 from mmengine.registry import Registry
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 from mmrazor.registry import TASK_UTILS as MMRAZOR_TASK_UTILS
@@ -39,5 +41,10 @@ HOOKS = Registry(
     parent=MMENGINE_HOOKS,
     scope='mmadmd',
     locations=['mmadmd.engine.hooks'])
+LOOPS = Registry(
+    'loop',
+    parent=MMENGINE_LOOPS,
+    scope='mmadmd',
+    locations=['mmadmd.engine.runner'])
 
-__all__ = ['MODELS', 'TASK_UTILS', 'DATASETS', 'HOOKS']
+__all__ = ['MODELS', 'TASK_UTILS', 'DATASETS', 'HOOKS', 'LOOPS']

@@ -56,8 +56,9 @@ admd_weight_increasing_hook = dict(
     max_ratio=4.0,
     interval=1)
 
-# Evaluate the student and the teacher at each validation.
-admd_val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+# Evaluate the student at each validation and the (frozen) teacher once;
+# both are reported (the teacher as teacher.*).
+admd_val_cfg = dict(_delete_=True, type='mmadmd.FrozenTeacherDistillValLoop')
 
 # Optional: mask heatmaps over the inputs, in work_dir/vis/masks.
 admd_mask_vis_hook = dict(
