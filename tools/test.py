@@ -30,6 +30,12 @@ def main() -> None:
     # not be evaluated as random weights.
     load_checkpoint_strictly(runner.model, args.checkpoint, args.config)
     runner.test()
+    model = getattr(runner.model, 'module', runner.model)
+    if hasattr(model, 'teacher') and hasattr(model, 'student'):
+        print('These are the student\'s metrics. The teacher\'s: '
+              'validation reports them as teacher.* (val_cfg = '
+              "dict(type='mmadmd.FrozenTeacherDistillValLoop')), or run "
+              'tools/test.py on the teacher config with its checkpoint.')
 
 
 if __name__ == '__main__':
