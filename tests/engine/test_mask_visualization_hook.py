@@ -50,3 +50,28 @@ def test_hook_writes_pngs_and_visualizer_images(tmp_path):
         osp.join(runner.log_dir, 'vis_data', 'vis_image', '**', '*.png'),
         recursive=True)
     assert len(vis) == 8
+
+
+def test_readme_snippets_send_masks_to_tensorboard(tmp_path):
+    # The README's two "Mask pictures" snippets, as printed.
+    readme = open(osp.join(osp.dirname(__file__), '..', '..',
+                           'README.md')).read()
+    section = readme.split('### Mask pictures')[1].split('\n## ')[0]
+    blocks = [b.split('```')[0] for b in section.split('```python\n')[1:]]
+    assert len(blocks) == 2 and 'TensorboardVisBackend' in blocks[1]
+    scope = {}
+    for block in blocks:
+        exec(block, scope)
+    hook = dict(scope['custom_hooks'][0], interval=2)
+    cfg = runner_cfg(
+        str(tmp_path), max_iters=2, custom_hooks=[hook],
+        visualizer=dict(type='Visualizer', name='readme_tb',
+                        **scope['visualizer']),
+        experiment_name='readme')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert glob.glob(str(tmp_path / 'vis' / 'masks' / '*.png'))
+    events = glob.glob(
+        osp.join(runner.log_dir, 'vis_data', '**', 'events.out.tfevents.*'),
+        recursive=True)
+    assert events, 'no TensorBoard event file'

@@ -154,6 +154,13 @@ def _check_wrong_checkpoints(student_cfg, student_ckpt, admd_ckpt, admd_cfg,
         f'{student_cfg}' in out.stderr
     assert 'it is a distillation checkpoint' in out.stderr
     assert 'export the student first' in out.stderr
+    # The ADMD checkpoint with its own config evaluates the student and
+    # says how to get the teacher's metrics.
+    admd_path = osp.join(tmp, 'admd_config.py')
+    admd_cfg.dump(admd_path)
+    out = test(admd_path, admd_ckpt)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "These are the student's metrics" in out.stdout
     # The exported student with its config evaluates.
     out = test(student_cfg, student_ckpt)
     assert out.returncode == 0, out.stderr[-3000:]
