@@ -52,6 +52,9 @@ class NWPUSettings:
             iterations (its learning curve).
         teacher_seed (int): Seed of the teacher's training.
         seeds (tuple[int]): Training seeds of the students.
+        cfg_options (dict): ``--cfg-options``-style overrides applied to
+            every stage, teacher and students alike (e.g. another
+            optimizer), to try other operating points.
     """
     teacher_iters: int = 2000
     student_iters: int = 600
@@ -61,6 +64,7 @@ class NWPUSettings:
     teacher_val_interval: int = 250
     teacher_seed: int = 0
     seeds: Tuple[int, ...] = (0, 1, 2)
+    cfg_options: Dict = field(default_factory=dict)
 
     @classmethod
     def quick(cls) -> 'NWPUSettings':
@@ -78,6 +82,8 @@ class NWPUSettings:
         """What a result depends on (all but the seeds)."""
         wanted = asdict(self)
         wanted.pop('seeds')
+        if not wanted['cfg_options']:  # results written before it existed
+            wanted.pop('cfg_options')
         return wanted
 
 
@@ -158,6 +164,7 @@ def nwpu_stage_config(name: str,
             if step.type == 'RandomCrop':
                 step.crop_size = (settings.crop, settings.crop)
     cfg.train_dataloader.batch_size = settings.batch_size
+    cfg.merge_from_dict(settings.cfg_options)
     set_budget(cfg, work_dir, iters, seed, val_interval or iters)
     # Students are validated alone (the teacher's own metrics are in the
     # teacher's entry), with mmengine's plain loop.

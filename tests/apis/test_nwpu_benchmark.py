@@ -60,6 +60,11 @@ def test_stage_config_uses_the_split_and_sizes(nwpu_root, tmp_path):
     assert steps['RandomCrop'].crop_size == (320, 320)
     assert steps['RandomResize'].scale == (512, 512)
     assert cfg.train_cfg.max_iters == 600 and cfg.randomness.seed == 3
+    other = replace(settings, cfg_options={
+        'optim_wrapper.optimizer.lr': 0.04})
+    cfg = nwpu_stage_config('retinanet_r18-w16_fpn_cpu_nwpu.py',
+                            str(tmp_path), nwpu_root, other, 600, 3)
+    assert cfg.optim_wrapper.optimizer.lr == 0.04
     # tuning runs exist but are not in the default benchmark
     assert {r.key for r in nwpu_runs()} - {r.key for r in default_nwpu_runs()}
 

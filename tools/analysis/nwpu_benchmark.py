@@ -27,6 +27,8 @@ import mmadmd  # noqa: F401,I001
 import argparse
 from dataclasses import replace
 
+from mmengine.config import DictAction
+
 from mmadmd.apis.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
                                         nwpu_runs, run_nwpu_benchmark)
 
@@ -63,6 +65,10 @@ def parse_args() -> argparse.Namespace:
         '--student-iters', type=int,
         help=f'student budget, 1x (default: {defaults.student_iters})')
     parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        help='overrides of every stage\'s config (teacher and students), '
+        'e.g. optim_wrapper.optimizer.lr=0.04; part of the settings')
+    parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
     return parser.parse_args()
@@ -74,7 +80,8 @@ def main() -> None:
     changes = dict(
         teacher_iters=args.teacher_iters,
         student_iters=args.student_iters,
-        seeds=tuple(args.seeds) if args.seeds else None)
+        seeds=tuple(args.seeds) if args.seeds else None,
+        cfg_options=dict(args.cfg_options) or None)
     settings = replace(
         settings, **{k: v for k, v in changes.items() if v is not None})
     work_dir = args.work_dir or \
