@@ -55,6 +55,10 @@ class NWPUSettings:
         cfg_options (dict): ``--cfg-options``-style overrides applied to
             every stage, teacher and students alike (e.g. another
             optimizer), to try other operating points.
+        teacher_init (str, optional): Weights the teacher starts from
+            instead of random initialization (a teacher checkpoint of an
+            earlier run, to train it further on a new schedule: sessions
+            are shorter than a converged teacher's training).
     """
     teacher_iters: int = 2000
     student_iters: int = 600
@@ -65,6 +69,7 @@ class NWPUSettings:
     teacher_seed: int = 0
     seeds: Tuple[int, ...] = (0, 1, 2)
     cfg_options: Dict = field(default_factory=dict)
+    teacher_init: Optional[str] = None
 
     @classmethod
     def quick(cls) -> 'NWPUSettings':
@@ -82,8 +87,10 @@ class NWPUSettings:
         """What a result depends on (all but the seeds)."""
         wanted = asdict(self)
         wanted.pop('seeds')
-        if not wanted['cfg_options']:  # results written before it existed
-            wanted.pop('cfg_options')
+        # keys added later: absent from older results when unused
+        for key in ('cfg_options', 'teacher_init'):
+            if not wanted[key]:
+                wanted.pop(key)
         return wanted
 
 
@@ -271,6 +278,8 @@ def run_nwpu_benchmark(work_dir: str,
             teacher_cfg, osp.join(work_dir, 'teacher'), data_root, settings,
             settings.teacher_iters, settings.teacher_seed, split_dir,
             settings.teacher_val_interval)
+        if settings.teacher_init:
+            cfg.load_from = settings.teacher_init  # weights only
         teacher = train_stage('teacher', cfg)
         teacher.pop('checkpoint')
         results['teacher'] = teacher

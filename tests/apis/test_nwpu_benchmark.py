@@ -1,6 +1,7 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """The real-data benchmark's --quick mode on a tiny NWPU VHR-10 folder:
 every default run, val and test mAP, the teacher's curve, resume."""
+import glob
 import json
 import os.path as osp
 import subprocess
@@ -46,6 +47,17 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
     other = replace(settings, student_iters=3)
     with pytest.raises(ValueError, match='other settings'):
         run_nwpu_benchmark(work_dir, nwpu_root, other, split_dir=nwpu_root)
+    # A later session trains the teacher further from its weights.
+    teacher = osp.join(work_dir, 'teacher', 'iter_2.pth')
+    longer = replace(settings, teacher_init=teacher)
+    lines = []
+    more = run_nwpu_benchmark(str(tmp_path / 'longer'), nwpu_root, longer,
+                              runs=default_nwpu_runs()[:1],
+                              split_dir=nwpu_root, log=lines.append)
+    assert more['settings']['teacher_init'] == teacher
+    dumped = open(glob.glob(str(tmp_path / 'longer' / 'teacher' /
+                                '*_nwpu.py'))[0]).read()
+    assert f"load_from='{teacher}'" in dumped
 
 
 def test_stage_config_uses_the_split_and_sizes(nwpu_root, tmp_path):

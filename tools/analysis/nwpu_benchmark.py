@@ -69,6 +69,10 @@ def parse_args() -> argparse.Namespace:
         help='overrides of every stage\'s config (teacher and students), '
         'e.g. optim_wrapper.optimizer.lr=0.04; part of the settings')
     parser.add_argument(
+        '--teacher-init',
+        help='start the teacher from these weights (e.g. '
+        'docs/benchmarks/nwpu_teacher.pth) and train it --teacher-iters more')
+    parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
     return parser.parse_args()
@@ -81,7 +85,8 @@ def main() -> None:
         teacher_iters=args.teacher_iters,
         student_iters=args.student_iters,
         seeds=tuple(args.seeds) if args.seeds else None,
-        cfg_options=dict(args.cfg_options) or None)
+        cfg_options=dict(args.cfg_options) or None,
+        teacher_init=args.teacher_init)
     settings = replace(
         settings, **{k: v for k, v in changes.items() if v is not None})
     work_dir = args.work_dir or \
