@@ -25,6 +25,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
+    # The checkpoint given here is loaded below, and only it.
+    cfg.load_from, cfg.resume = None, False
     runner = build_runner(cfg)
     # Strict, unlike Runner's load_from: a checkpoint of another config must
     # not be evaluated as random weights.

@@ -144,7 +144,8 @@ def _check_wrong_checkpoints(student_cfg, student_ckpt, admd_ckpt, admd_cfg,
     def test(config, checkpoint):
         return subprocess.run(
             [sys.executable, test_py, config, checkpoint, '--work-dir',
-             osp.join(tmp, 'test')], capture_output=True, text=True,
+             osp.join(tmp, 'test'), '--cfg-options', 'log_level=INFO'],
+            capture_output=True, text=True,
             timeout=300, cwd=tmp)
 
     # The ADMD checkpoint given to the plain student config: says what to do.
