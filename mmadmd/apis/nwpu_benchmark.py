@@ -13,6 +13,7 @@ benchmark resumes; ``results.md`` / ``results.png`` (test mAP) and
 ``results_val.md`` (val mAP) are rewritten after every run. The table and
 the paired per-seed differences are the mini benchmark's.
 """
+import glob
 import json
 import os
 import os.path as osp
@@ -192,12 +193,19 @@ def train_stage(name: str, cfg: Config) -> Dict:
     runner.register_hook(ProgressBarHook(name))
     runner.train()
     test = runner.test()
-    log_json = osp.join(runner.log_dir, 'vis_data', 'scalars.json')
-    records = [json.loads(line) for line in open(log_json)] \
-        if osp.exists(log_json) else []
-    curve = [[r['step'], r[MAP_KEY]] for r in records if MAP_KEY in r]
+    # A resumed stage logs into a new timestamped folder: join them all.
+    logs = sorted(glob.glob(osp.join(cfg.work_dir, '*', 'vis_data',
+                                     'scalars.json')))
+    by_step = {}
+    for log_json in logs:
+        for line in open(log_json):
+            record = json.loads(line)
+            if MAP_KEY in record:
+                by_step[record['step']] = record[MAP_KEY]
+    curve = [[step, by_step[step]] for step in sorted(by_step)]
     if not curve:
-        raise RuntimeError(f'{name}: no validation result in {log_json}')
+        raise RuntimeError(
+            f'{name}: no validation result in {logs or cfg.work_dir}')
     return dict(
         mAP=float(test[MAP_KEY]),
         val_mAP=float(curve[-1][1]),
@@ -278,7 +286,12 @@ def run_nwpu_benchmark(work_dir: str,
             teacher_cfg, osp.join(work_dir, 'teacher'), data_root, settings,
             settings.teacher_iters, settings.teacher_seed, split_dir,
             settings.teacher_val_interval)
-        if settings.teacher_init:
+        # Checkpoint at every validation and resume from the last one: the
+        # teacher is the one stage too long to lose to an interruption.
+        cfg.default_hooks.checkpoint.interval = settings.teacher_val_interval
+        if osp.exists(osp.join(cfg.work_dir, 'last_checkpoint')):
+            cfg.resume = True
+        elif settings.teacher_init:
             cfg.load_from = settings.teacher_init  # weights only
         teacher = train_stage('teacher', cfg)
         teacher.pop('checkpoint')
