@@ -6,16 +6,26 @@ package as ``mmadmd/.mim/`` so that ``mim train mmadmd <config>`` finds them:
 copied for wheels and sdists, symlinked for editable installs (both the old
 ``setup.py develop`` and PEP 660 ``pip install -e .``, whose command is
 ``editable_wheel``).
+
+``mmadmd-startup.pth`` goes to site-packages beside the package (in wheels
+through ``build_py``, in editable installs through ``editable_wheel``): it
+runs ``mmadmd_startup`` at interpreter start, so that MMDetection's and
+MMRotate's own tools resolve ``mmadmd::`` configs and import mmrazor in any
+order without importing mmadmd first (see ``mmadmd_startup.py``).
 """
 import os
 import os.path as osp
 import shutil
 import sys
+from typing import Optional
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+from setuptools.command.editable_wheel import editable_wheel
 
 HERE = osp.dirname(osp.abspath(__file__))
-MIM_FILES = ('configs', 'tools')
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
+STARTUP_PTH = 'mmadmd-startup.pth'
 
 
 def readme() -> str:
@@ -41,15 +51,9 @@ def parse_requirements(fname: str) -> list:
     return reqs
 
 
-def add_mim_extension() -> None:
-    """Put ``configs/`` and ``tools/`` into ``mmadmd/.mim``."""
-    if 'develop' in sys.argv or 'editable_wheel' in sys.argv:
-        mode = 'symlink'
-    elif any(cmd in sys.argv
-             for cmd in ('sdist', 'bdist_wheel', 'bdist', 'build')):
-        mode = 'copy'
-    else:
-        return
+def add_mim_extension(mode: str) -> None:
+    """Put ``configs/``, ``tools/`` and ``model-index.yml`` into
+    ``mmadmd/.mim``, as symlinks (``mode='symlink'``) or copies."""
     mim_path = osp.join(HERE, 'mmadmd', '.mim')
     os.makedirs(mim_path, exist_ok=True)
     for name in MIM_FILES:
@@ -61,12 +65,68 @@ def add_mim_extension() -> None:
             shutil.rmtree(dst)
         if mode == 'symlink':
             os.symlink(osp.relpath(src, mim_path), dst)
-        else:
+        elif osp.isdir(src):
             shutil.copytree(src, dst)
+        else:
+            shutil.copyfile(src, dst)
+
+
+def mim_mode() -> Optional[str]:
+    """How this setup.py command wants ``.mim``: 'symlink', 'copy' or
+    None (leave it)."""
+    if 'develop' in sys.argv or 'editable_wheel' in sys.argv:
+        return 'symlink'
+    if any(cmd in sys.argv
+           for cmd in ('sdist', 'bdist_wheel', 'bdist', 'build')):
+        return 'copy'
+    return None
+
+
+class BuildPyWithStartup(build_py):
+    """Put the start-up ``.pth`` at the root of the built library."""
+
+    def run(self):
+        super().run()
+        self.copy_file(
+            osp.join(HERE, STARTUP_PTH),
+            osp.join(self.build_lib, STARTUP_PTH),
+            preserve_mode=False)
+
+
+class _StrategyWithStartup:
+    """An editable-install strategy that also writes the start-up ``.pth``
+    (setuptools writes only its own ``__editable__`` files)."""
+
+    def __init__(self, strategy):
+        self.strategy = strategy
+
+    def __call__(self, wheel, files, mapping):
+        self.strategy(wheel, files, mapping)
+        with open(osp.join(HERE, STARTUP_PTH), 'rb') as f:
+            wheel.writestr(STARTUP_PTH, f.read())
+
+    def __enter__(self):
+        self.strategy.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.strategy.__exit__(*exc)
+
+
+class EditableWheelWithStartup(editable_wheel):
+
+    def _select_strategy(self, *args, **kwargs):
+        return _StrategyWithStartup(super()._select_strategy(*args, **kwargs))
 
 
 if __name__ == '__main__':
-    add_mim_extension()
+    mode = mim_mode()
+    # A wheel built in a checkout with an editable install must leave that
+    # install as it was: its .mim links restored, no build/ folder left.
+    linked = osp.islink(osp.join(HERE, 'mmadmd', '.mim', 'configs'))
+    had_build = osp.exists(osp.join(HERE, 'build'))
+    if mode:
+        add_mim_extension(mode)
     setup(
         name='mmadmd',
         version=get_version(),
@@ -76,6 +136,10 @@ if __name__ == '__main__':
         long_description_content_type='text/markdown',
         keywords='knowledge distillation, object detection, remote sensing',
         packages=find_packages(exclude=('configs', 'tools', 'tests')),
+        py_modules=['mmadmd_startup'],
+        cmdclass=dict(
+            build_py=BuildPyWithStartup,
+            editable_wheel=EditableWheelWithStartup),
         include_package_data=True,
         package_data={'mmadmd': ['.mim/**/*']},
         python_requires='>=3.8',
@@ -90,3 +154,7 @@ if __name__ == '__main__':
             'Topic :: Scientific/Engineering :: Artificial Intelligence',
         ],
         zip_safe=False)
+    if mode == 'copy' and linked:
+        add_mim_extension('symlink')
+    if mode == 'copy' and not had_build:
+        shutil.rmtree(osp.join(HERE, 'build'), ignore_errors=True)

@@ -6,10 +6,13 @@
 #   _base_ = ['my_retinanet_r50.py', 'mmadmd::_base_/admd_fpn.py']
 #   model = dict(_base_.admd_model,
 #                architecture=dict(_base_.model, _scope_='mmdet'),
-#                teacher=dict(cfg_path='my_retinanet_r101.py'),
+#                teacher=dict(type='ConfigModel',
+#                             config='{{fileDirname}}/my_retinanet_r101.py'),
 #                teacher_ckpt='work_dirs/teacher/epoch_24.pth')
 #   default_hooks = dict(admd_weight_increasing=_base_.admd_weight_increasing_hook)
 #   val_cfg = _base_.admd_val_cfg
+#
+# (the README's recipe, run verbatim by tests/configs/test_fragment.py).
 #
 # Robust to inheritance replacing lists: the model is built in the 'mmadmd'
 # scope, which imports mmadmd (and its mmrazor compat) by itself, so it does

@@ -1,4 +1,6 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
+import os
+import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
@@ -21,7 +23,9 @@ def build_model_from_config(config: str,
     model (mmengine forbids two bases that both define ``model``).
 
     Args:
-        config (str): Path of a config file, or ``'package::rel/path.py'``.
+        config (str): Path of a config file (relative to the working
+            directory; in a config, ``'{{fileDirname}}/teacher.py'`` names a
+            file beside it), or ``'package::rel/path.py'``.
         cfg_options (dict, optional): Overrides merged into that config
             before building, in ``--cfg-options`` form, e.g.
             ``{'model.backbone.init_cfg': None}``. Defaults to None.
@@ -34,7 +38,17 @@ def build_model_from_config(config: str,
         ...     type='mmadmd.ConfigModel',
         ...     config='configs/detectors/retinanet_r101_fpn_2x_dior.py')
     """
-    cfg = get_config(config) if '::' in config else Config.fromfile(config)
+    if '::' in config:
+        cfg = get_config(config)
+    elif not osp.isfile(config):
+        raise FileNotFoundError(
+            f'ConfigModel: config {config!r} not found. A relative path is '
+            f'read from the working directory ({os.getcwd()}), not from the '
+            'config that names it; to name a file beside your config, write '
+            f"config='{{{{fileDirname}}}}/{osp.basename(config)}' (MMEngine "
+            "replaces '{{fileDirname}}' by that config's folder).")
+    else:
+        cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     if 'model' not in cfg:

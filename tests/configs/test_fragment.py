@@ -1,22 +1,30 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""The drop-in fragment in a user's project, run by mmdet's own train.py."""
+"""The drop-in fragment in a user's project, run by mmdet's own train.py
+and ``mim train mmdet``, exactly as the README prints it."""
 import glob
+import os
 import os.path as osp
 import subprocess
 import sys
 import textwrap
 
 import mmdet
+import pytest
+import torch
+from mmdet.registry import MODELS
 from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
 
-from mmadmd.utils import adapt_data, distill_options, no_pretrained_options
+from mmadmd.models import build_model_from_config
+from mmadmd.utils import (adapt_data, no_pretrained_options,
+                          tiny_model_options)
+from readme import readme_blocks
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DETECTORS = osp.join(ROOT, 'configs', 'detectors')
 
 
-def test_fragment_survives_replaced_lists_and_runs_in_mmdet(
-        tmp_path, dior_root):
+def test_fragment_survives_replaced_lists(tmp_path):
     # The user's student config replaces custom_imports and custom_hooks.
     (tmp_path / 'my_student.py').write_text(
         textwrap.dedent(f"""
@@ -24,13 +32,11 @@ def test_fragment_survives_replaced_lists_and_runs_in_mmdet(
         custom_imports = dict(imports=['json'], allow_failed_imports=False)
         custom_hooks = [dict(type='EmptyCacheHook', after_iter=True)]
         """))
-    # The five lines of the README.
     (tmp_path / 'my_admd.py').write_text(
-        textwrap.dedent(f"""
-        _base_ = ['./my_student.py', '{ROOT}/configs/_base_/admd_fpn.py']
+        textwrap.dedent("""
+        _base_ = ['./my_student.py', 'mmadmd::_base_/admd_fpn.py']
         model = dict(_base_.admd_model,
-                     architecture=dict(_base_.model, _scope_='mmdet'),
-                     teacher=dict(type='ConfigModel', config='{DETECTORS}/retinanet_r50_fpn_2x_dior.py'))
+                     architecture=dict(_base_.model, _scope_='mmdet'))
         default_hooks = dict(admd_weight_increasing=_base_.admd_weight_increasing_hook)
         val_cfg = _base_.admd_val_cfg
         """))  # noqa: E501
@@ -40,26 +46,65 @@ def test_fragment_survives_replaced_lists_and_runs_in_mmdet(
     assert cfg.default_hooks.admd_weight_increasing.type == \
         'mmadmd.WeightIncreasingHook'
 
-    # Shrink it for the CPU, then run mmdet's train.py on it.
-    cfg.merge_from_dict(distill_options(cfg, depth=18))
+
+def _tiny_detector(name: str, data_root: str, depth: int) -> Config:
+    """A user's own detector config, CPU-sized (2 iterations)."""
+    cfg = Config.fromfile(osp.join(DETECTORS, name))
+    cfg.merge_from_dict(tiny_model_options(depth=depth))
     cfg.merge_from_dict(no_pretrained_options(cfg))
-    adapt_data(cfg, dior_root, (128, 128), batch_size=2, num_workers=0)
+    adapt_data(cfg, data_root, (128, 128), batch_size=2, num_workers=0)
     cfg.train_cfg = ConfigDict(
         type='IterBasedTrainLoop', max_iters=2, val_interval=100)
     cfg.param_scheduler = []
     cfg.default_hooks.logger.interval = 1
-    cfg.default_hooks.admd_weight_increasing.warmup_iters = 1
-    cfg.dump(str(tmp_path / 'run.py'))
+    return cfg
+
+
+def test_readme_recipe_runs_verbatim_in_mmdet(tmp_path, dior_root):
+    """The README's own-project recipe, as printed: the config with
+    MMDetection's own train.py from another folder, and the README's
+    ``mim train mmdet`` command from the project's folder. Neither process
+    imports mmadmd before it loads the config."""
+    project = tmp_path / 'project'
+    project.mkdir()
+    _tiny_detector('retinanet_r50_fpn_2x_dior.py', dior_root,
+                   18).dump(str(project / 'my_retinanet_r50.py'))
+    teacher = _tiny_detector('retinanet_r101_fpn_2x_dior.py', dior_root, 34)
+    teacher.dump(str(project / 'my_retinanet_r101.py'))
+    [config] = readme_blocks('## Use ADMD in your own mmdet/mmrotate project',
+                             'python')
+    (project / 'my_admd.py').write_text(config)
+    [command] = readme_blocks(
+        '## Use ADMD in your own mmdet/mmrotate project', 'bash')
+    assert command.startswith('mim train mmdet my_admd.py')
+
+    # The teacher's checkpoint, where the recipe says (relative to the
+    # working directory, as load_from is).
+    elsewhere = tmp_path / 'elsewhere'
+    init_default_scope('mmdet')
+    weights = {'state_dict': MODELS.build(teacher.model).state_dict()}
+    for cwd in (project, elsewhere):
+        (cwd / 'work_dirs' / 'teacher').mkdir(parents=True)
+        torch.save(weights, cwd / 'work_dirs' / 'teacher' / 'epoch_24.pth')
+
     train = osp.join(osp.dirname(mmdet.__file__), '.mim', 'tools', 'train.py')
-    work_dir = tmp_path / 'work'
-    result = subprocess.run(
-        [sys.executable, train,
-         str(tmp_path / 'run.py'), '--work-dir',
-         str(work_dir)],
-        capture_output=True,
-        text=True,
-        timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    log = open(glob.glob(str(work_dir / '*' / '*.log'))[0]).read()
-    assert 'distill.loss_admd_fpn' in log
-    assert 'admd/weight_ratio' in log
+    venv = osp.dirname(sys.executable)
+    env = dict(os.environ, PATH=venv + os.pathsep + os.environ['PATH'])
+    runs = [([sys.executable, train, '../project/my_admd.py', '--work-dir',
+              'work'], elsewhere, elsewhere / 'work'),
+            (command, project, project / 'work_dirs' / 'my_admd')]
+    for cmd, cwd, work_dir in runs:
+        result = subprocess.run(
+            cmd, shell=isinstance(cmd, str), capture_output=True, text=True,
+            timeout=600, cwd=cwd, env=env)
+        assert result.returncode == 0, result.stderr[-3000:]
+        log = open(glob.glob(str(work_dir / '*' / '*.log'))[0]).read()
+        assert 'distill.loss_admd_fpn' in log, cmd
+        assert 'admd/weight_ratio' in log, cmd
+        assert osp.exists(work_dir / 'last_checkpoint'), cmd
+
+
+def test_config_model_names_the_fix_for_a_relative_path(tmp_path):
+    with pytest.raises(FileNotFoundError,
+                       match=r"config='\{\{fileDirname\}\}/my_teacher.py'"):
+        build_model_from_config(str(tmp_path / 'nowhere' / 'my_teacher.py'))

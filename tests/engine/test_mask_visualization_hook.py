@@ -8,6 +8,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmadmd.engine import mask_heatmap
+from readme import readme_blocks
 from toy import runner_cfg
 
 
@@ -54,10 +55,7 @@ def test_hook_writes_pngs_and_visualizer_images(tmp_path):
 
 def test_readme_snippets_send_masks_to_tensorboard(tmp_path):
     # The README's two "Mask pictures" snippets, as printed.
-    readme = open(osp.join(osp.dirname(__file__), '..', '..',
-                           'README.md')).read()
-    section = readme.split('### Mask pictures')[1].split('\n## ')[0]
-    blocks = [b.split('```')[0] for b in section.split('```python\n')[1:]]
+    blocks = readme_blocks('### Mask pictures', 'python')
     assert len(blocks) == 2 and 'TensorboardVisBackend' in blocks[1]
     scope = {}
     for block in blocks:

@@ -2,6 +2,7 @@
 from typing import Dict, Optional
 
 from mmengine.model import is_model_wrapper
+from mmengine.registry import DefaultScope
 from mmrazor.engine import SingleTeacherDistillValLoop
 
 from mmadmd.registry import LOOPS
@@ -22,8 +23,13 @@ class FrozenTeacherDistillValLoop(SingleTeacherDistillValLoop):
     (the shipped configs do, through ``admd_val_cfg``).
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, runner, *args, **kwargs) -> None:
+        # Loaded through 'mmadmd::_base_/admd_fpn.py', this loop is built in
+        # mmadmd's scope; its dataloader and evaluator are the runner's
+        # (mmdet's or mmrotate's transforms and metrics).
+        with DefaultScope.overwrite_default_scope(
+                runner.cfg.get('default_scope')):
+            super().__init__(runner, *args, **kwargs)
         self.teacher_metrics: Optional[Dict[str, float]] = None
 
     def run(self) -> Dict[str, float]:

@@ -1,0 +1,95 @@
+# Copyright (c) mmadmd contributors. All rights reserved.
+"""mmadmd_startup: processes that never import mmadmd (MMDetection's own
+tools, mim) resolve ``mmadmd::`` configs and import mmrazor in any order."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import mmadmd_startup
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
+                          capture_output=True,
+                          text=True,
+                          timeout=300,
+                          env=dict(os.environ, **env))
+
+
+@pytest.mark.parametrize('mmrazor_version, torch_version, expected', [
+    ('1.0.0', '2.13.0+cu130', True),
+    ('1.0.0', '2.1.0', True),
+    ('1.0.0', '1.13.1', False),
+    ('1.1.0', '2.13.0', False),
+])
+def test_needs_patch(mmrazor_version, torch_version, expected):
+    assert mmadmd_startup.needs_patch(mmrazor_version,
+                                      torch_version) is expected
+
+
+def test_installed_as_a_startup_hook():
+    """The .pth of the installed package runs it in every process."""
+    result = _run("""
+        import sys
+        from mmadmd_startup import MMAdmdFinder
+        assert isinstance(sys.meta_path[0], MMAdmdFinder), sys.meta_path
+        assert 'mmadmd' not in sys.modules and 'torch' not in sys.modules
+        """)
+    assert result.returncode == 0, result.stderr
+
+
+def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
+    (tmp_path / 'my_admd.py').write_text(
+        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    result = _run(f"""
+        import sys
+        import mmrazor.models  # before anything imported mmadmd
+        from mmrazor.structures.quantization import BackendConfigs
+        assert all(v is None for v in BackendConfigs.values())
+        from mmengine.config import Config
+        cfg = Config.fromfile({str(tmp_path / 'my_admd.py')!r})
+        assert cfg.admd_loss.type == 'ADMDLoss', cfg.admd_loss
+        assert 'mmadmd' not in sys.modules
+        """)
+    assert result.returncode == 0, result.stderr
+
+
+def test_without_the_hook_both_fail(tmp_path):
+    """What the hook exists for (guards against a no-op)."""
+    result = _run('import mmrazor.models', MMADMD_NO_STARTUP='1')
+    assert result.returncode != 0
+    assert 'torch>=1.13' in result.stderr
+    (tmp_path / 'my_admd.py').write_text(
+        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    result = _run(
+        'from mmengine.config import Config\n'
+        f'Config.fromfile({str(tmp_path / "my_admd.py")!r})',
+        MMADMD_NO_STARTUP='1')
+    assert 'does not support to load mmadmd config' in result.stderr
+
+
+def test_importing_mmadmd_installs_it_without_the_startup():
+    """A clone on PYTHONPATH (no .pth run): ``import mmadmd`` is enough."""
+    result = _run(
+        """
+        from mmengine.config import utils
+        assert 'mmadmd' not in utils.MODULE2PACKAGE
+        import mmadmd, mmrazor.models
+        assert utils.MODULE2PACKAGE['mmadmd'] == 'mmadmd'
+        """,
+        MMADMD_NO_STARTUP='1')
+    assert result.returncode == 0, result.stderr
+
+
+def test_other_modules_import_as_before():
+    """The hook wraps mmengine.config.utils' loader and nothing else."""
+    result = _run("""
+        import inspect, sys
+        import mmengine.config.utils as utils, mmengine.fileio as fileio
+        assert 'MODULE2PACKAGE' in inspect.getsource(utils)
+        assert type(fileio.__loader__).__name__ == 'SourceFileLoader'
+        """)
+    assert result.returncode == 0, result.stderr
