@@ -1,5 +1,6 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""`mim train mmadmd <config>` and `mim test` from an installed wheel."""
+"""`mim train mmadmd <config>`, `mim test`, `mim search` and `mim run` from
+an installed wheel; the metafiles against the config folders."""
 import os
 import os.path as osp
 import shutil
@@ -48,6 +49,12 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
     ])
     assert (site / 'mmadmd' / '.mim' / 'configs' / 'demo' / CONFIG).exists()
     assert (site / 'mmadmd' / '.mim' / 'tools' / 'train.py').exists()
+    # The start-up hook lands in site-packages, beside the package.
+    assert (site / 'mmadmd-startup.pth').read_text().startswith(
+        'import mmadmd_startup')
+    assert (site / 'mmadmd_startup.py').exists()
+    # Building did not touch the checkout it was built from.
+    assert not (src / 'build').exists()
 
     env = dict(os.environ, PYTHONPATH=str(site))
     work_dir = str(tmp_path / 'work')
@@ -75,6 +82,40 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
                 env=env,
                 cwd=str(tmp_path))
     assert 'pascal_voc/mAP' in test.stdout + test.stderr
+    # mim finds the model index and the tools of the installed package.
+    search = _run([MIM, 'search', 'mmadmd', '--model', 'admd'],
+                  env=env, cwd=str(tmp_path))
+    assert 'config id: admd_fpn_retina-r101_retina-r50_2x_dior' in \
+        search.stdout
+    for tool in ('export_student', 'split_dota', 'demo'):
+        run = _run([MIM, 'run', 'mmadmd', tool, '--', '--help'], env=env,
+                   cwd=str(tmp_path))
+        assert 'usage:' in run.stdout, tool
+
+
+def test_metafiles_list_every_config():
+    import yaml
+    index = yaml.safe_load(open(osp.join(ROOT, 'model-index.yml')))
+    listed = set()
+    for metafile in index['Import']:
+        meta = yaml.safe_load(open(osp.join(ROOT, metafile)))
+        collections = {c['Name'] for c in meta['Collections']}
+        for model in meta['Models']:
+            assert model['In Collection'] in collections, model
+            assert osp.isfile(osp.join(ROOT, model['Config'])), model
+            assert model['Name'] == osp.basename(model['Config'])[:-3]
+            listed.add(model['Config'])
+    folders = {osp.dirname(m) for m in index['Import']}
+    configs = {
+        f'{folder}/{name}'
+        for folder in folders for name in os.listdir(osp.join(ROOT, folder))
+        if name.endswith('.py')
+    }
+    assert configs == listed, (
+        'add these configs to their folder\'s metafile.yml: '
+        f'{sorted(configs - listed)}; remove: {sorted(listed - configs)}')
+    top = {d for d in os.listdir(osp.join(ROOT, 'configs')) if d != '_base_'}
+    assert {f'configs/{d}' for d in top} == folders
 
 
 def test_license_citation_changelog():

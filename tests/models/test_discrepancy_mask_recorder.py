@@ -12,7 +12,7 @@ def test_recorder_gives_the_loss_masks():
     loss = ADMDLoss(tau=0.5)
     recorder = TASK_UTILS.build(
         dict(type='DiscrepancyMaskRecorder', _scope_='mmrazor'))
-    recorder.initialize()
+    recorder.initialize(loss)
     s = (torch.rand(2, 8, 16, 16), torch.rand(2, 8, 8, 8))
     t = (torch.rand(2, 8, 16, 16), torch.rand(2, 8, 8, 8))
     with recorder:
@@ -32,17 +32,47 @@ def test_recorder_gives_the_loss_masks():
 
 
 def test_recorder_filters_by_source():
+    loss = ADMDLoss()
     recorder = DiscrepancyMaskRecorder(source='OtherLoss')
-    recorder.initialize()
+    recorder.initialize(loss)
     with recorder:
-        ADMDLoss()(torch.rand(1, 4, 4, 4), torch.rand(1, 4, 4, 4))
+        loss(torch.rand(1, 4, 4, 4), torch.rand(1, 4, 4, 4))
     assert recorder.data_buffer == []
 
 
+def test_recorders_see_only_their_own_losses():
+    """No state between runs: a recorder of an earlier model (e.g. an
+    earlier run in the same process) never receives a later loss's masks,
+    and hooking a model twice records each call once."""
+    first, second = ADMDLoss(), ADMDLoss()
+    old, new = DiscrepancyMaskRecorder(), DiscrepancyMaskRecorder()
+    old.initialize(first)
+    new.initialize(second)
+    new.initialize(torch.nn.Sequential(second))
+    with old, new:
+        second(torch.rand(1, 4, 4, 4), torch.rand(1, 4, 4, 4))
+    assert old.data_buffer == [] and len(new.data_buffer) == 1
+    assert len(new.get_record_data()) == 1
+    # an empty batch computes no mask, so it adds no record
+    with new:
+        second(torch.rand(0, 4, 4, 4), torch.rand(0, 4, 4, 4))
+    assert new.data_buffer == []
+
+
+def test_recorder_attached_to_nothing_says_how_to_attach():
+    recorder = DiscrepancyMaskRecorder()
+    recorder.initialize(torch.nn.Conv2d(1, 1, 1))  # e.g. a student
+    with recorder:
+        pass
+    with pytest.raises(RuntimeError, match=r'initialize\(algorithm\)'):
+        recorder.get_record_data()
+
+
 def test_recorder_inside_configurable_distiller():
-    model = MODELS.build(
-        distill_model_cfg(
-            extra_recorders=dict(mask=dict(type='DiscrepancyMask'))))
+    # mmadmd's algorithm hooks the distiller's losses for its recorders
+    cfg = distill_model_cfg(
+        extra_recorders=dict(mask=dict(type='DiscrepancyMask')))
+    model = MODELS.build(dict(cfg, type='mmadmd.PrecisionFpnTeacherDistill'))
     distiller = model.distiller
     mask_recorder = distiller.student_recorders.get_recorder('mask')
     assert isinstance(mask_recorder, DiscrepancyMaskRecorder)
@@ -61,3 +91,16 @@ def test_recorder_inside_configurable_distiller():
         torch.testing.assert_close(
             mask, discrepancy_mask(loss.level_error(level, fs, ft)))
         torch.testing.assert_close(mask.mean(dim=(1, 2)), torch.ones(2))
+
+
+def test_recorder_with_mmrazors_own_algorithm():
+    model = MODELS.build(
+        distill_model_cfg(
+            extra_recorders=dict(mask=dict(type='DiscrepancyMask'))))
+    recorder = model.distiller.student_recorders.get_recorder('mask')
+    model.loss(torch.rand(2, 3, 16, 16))
+    with pytest.raises(RuntimeError, match='PrecisionFpnTeacherDistill'):
+        recorder.get_record_data()
+    recorder.initialize(model)  # what the message says
+    model.loss(torch.rand(2, 3, 16, 16))
+    assert len(recorder.data_buffer) == 1  # one loss call

@@ -11,6 +11,7 @@ from mmrazor.models import FpnTeacherDistill
 from mmrazor.models.utils import add_prefix
 
 from mmadmd.registry import MODELS
+from ..task_modules import DiscrepancyMaskRecorder
 from ..utils.checkpoint import checkpoint_state_dict, load_state_dict_strictly
 
 #: ``teacher_precision`` -> autocast dtype (None: plain float32).
@@ -125,6 +126,13 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         self.teacher_precision = teacher_precision
         self.teacher_channels_last = teacher_channels_last
         self._teacher_format = torch.contiguous_format
+        # Mask recorders record the distiller's ADMD losses, which mmrazor's
+        # recorder managers (given the student or teacher) cannot see.
+        for manager in (self.distiller.student_recorders,
+                        self.distiller.teacher_recorders):
+            for recorder in manager.recorders.values():
+                if isinstance(recorder, DiscrepancyMaskRecorder):
+                    recorder.prepare_from_model(self.distiller)
 
     def _unknown_source(self, source: str, distiller: dict) -> str:
         """The message for a recorder ``source`` that names no module."""

@@ -1,5 +1,5 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
 from ..utils.discrepancy import (MASK_TYPES, NORMALIZE_TYPES,
-                                 discrepancy_mask, pixel_error, publish_masks)
+                                 DiscrepancyMasker, pixel_error)
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]
 
@@ -97,6 +97,8 @@ class ADMDLoss(nn.Module):
         else:
             self.align = None
         self.last_raw_loss: Optional[torch.Tensor] = None
+        # Computes every level's mask: DiscrepancyMaskRecorder hooks it.
+        self.masker = DiscrepancyMasker()
 
     def _check_level(self, idx: int, feat_s: torch.Tensor,
                      feat_t: torch.Tensor) -> None:
@@ -182,14 +184,11 @@ class ADMDLoss(nn.Module):
         if preds_S[0].shape[0] == 0:
             return self._empty_batch_loss(preds_S, preds_T)
         raw = preds_S[0].new_zeros((), dtype=torch.float32)
-        masks: List[torch.Tensor] = []
         for idx, (feat_s, feat_t) in enumerate(zip(preds_S, preds_T)):
             error = self.level_error(idx, feat_s, feat_t)
-            mask = discrepancy_mask(error, self.tau, self.mask_type)
+            mask = self.masker(error, self.tau, self.mask_type)
             raw = raw + (mask * error).mean()
-            masks.append(mask)
         self.last_raw_loss = raw.detach()
-        publish_masks(self, masks)
         return self.loss_weight * raw
 
     def _empty_batch_loss(self, preds_S: Sequence[torch.Tensor],

@@ -1,8 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-from .discrepancy import (discrepancy_mask, mask_statistics,
-                          normalize_feature, pixel_error, publish_masks)
+from .discrepancy import (DiscrepancyMasker, discrepancy_mask, mask_statistics,
+                          normalize_feature, pixel_error)
 
 __all__ = [
-    'discrepancy_mask', 'mask_statistics', 'normalize_feature', 'pixel_error',
-    'publish_masks'
+    'DiscrepancyMasker', 'discrepancy_mask', 'mask_statistics',
+    'normalize_feature', 'pixel_error'
 ]

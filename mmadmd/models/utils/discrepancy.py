@@ -2,15 +2,16 @@
 """The discrepancy mask of ADMD (ADMD_SPEC.md, section 2).
 
 This is the one implementation of the mask. :class:`~mmadmd.models.ADMDLoss`
-computes it, and :class:`~mmadmd.models.DiscrepancyMaskRecorder` receives
-exactly the masks the loss computed (through :func:`publish_masks`), so the
-two can never disagree.
+computes it through a :class:`DiscrepancyMasker` module, whose outputs
+:class:`~mmadmd.models.DiscrepancyMaskRecorder` records with forward hooks:
+the recorder sees exactly the masks the loss used, so the two can never
+disagree.
 """
 import math
-import weakref
-from typing import Dict, Sequence
+from typing import Dict
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 MASK_TYPES = ('softmax', 'linear')
@@ -119,23 +120,16 @@ def mask_statistics(error: torch.Tensor, mask: torch.Tensor,
         masked_over_plain=ratio.mean().item())
 
 
-# Objects (recorders) that receive the masks of every ADMD loss call through
-# their ``receive_masks(loss_module, masks)`` method. Held weakly, and empty
-# unless a DiscrepancyMaskRecorder is initialized, so the loss pays nothing.
-_MASK_LISTENERS: 'weakref.WeakSet' = weakref.WeakSet()
+class DiscrepancyMasker(nn.Module):
+    """:func:`discrepancy_mask` as a module, so that its outputs can be
+    recorded through forward hooks (as mmrazor's recorders record modules).
 
+    :class:`~mmadmd.models.ADMDLoss` computes every level's mask through its
+    ``masker``, an instance of this; the module has no parameters or
+    buffers, so checkpoints are unchanged.
+    """
 
-def add_mask_listener(listener: object) -> None:
-    """Make ``listener.receive_masks(loss_module, masks)`` see every call."""
-    _MASK_LISTENERS.add(listener)
-
-
-def remove_mask_listener(listener: object) -> None:
-    """Undo :func:`add_mask_listener`."""
-    _MASK_LISTENERS.discard(listener)
-
-
-def publish_masks(loss_module: object, masks: Sequence[torch.Tensor]) -> None:
-    """Hand the per-level masks of one loss call to the listeners."""
-    for listener in list(_MASK_LISTENERS):
-        listener.receive_masks(loss_module, masks)
+    def forward(self, error: torch.Tensor, tau: float = 1.0,
+                mask_type: str = 'softmax') -> torch.Tensor:
+        """See :func:`discrepancy_mask`."""
+        return discrepancy_mask(error, tau, mask_type)

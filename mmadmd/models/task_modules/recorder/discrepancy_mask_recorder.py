@@ -1,12 +1,10 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-from typing import List, Optional, Sequence
+from typing import List, Optional
 
 import torch
 from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
 from mmrazor.registry import TASK_UTILS
 from torch import nn
-
-from ...utils.discrepancy import add_mask_listener
 
 
 @TASK_UTILS.register_module()
@@ -16,7 +14,11 @@ class DiscrepancyMaskRecorder(BaseRecorder):
     Each call of an :class:`~mmadmd.models.ADMDLoss` (or of a loss class
     named by ``source``) adds one record: the list of its per-level masks,
     each of shape (N, H, W), detached, with mean 1 per image. They are the
-    very tensors the loss used, not a recomputation.
+    very tensors the loss used, not a recomputation: like mmrazor's
+    ``ModuleOutputsRecorder``, the recorder puts forward hooks on the
+    modules it records (the loss and its ``masker``) and keeps no global
+    state. ``initialize(model)`` hooks every matching loss inside ``model``:
+    the loss itself, a distiller or a whole distillation algorithm.
 
     In mmrazor's distillers the distill losses are computed *after* the
     student forward, outside the recorder context. So, unlike other
@@ -28,6 +30,13 @@ class DiscrepancyMaskRecorder(BaseRecorder):
     for :class:`~mmadmd.engine.DiscrepancyMaskVisualizationHook`, or as
     weights of losses computed after the ADMD loss.
 
+    As a distiller's recorder (``type='DiscrepancyMask'``), it needs the
+    distiller's losses, which mmrazor does not show recorders (they are
+    given the student or the teacher):
+    :class:`~mmadmd.models.PrecisionFpnTeacherDistill` (the shipped configs'
+    algorithm) hooks them; with another algorithm, call
+    ``recorder.initialize(algorithm)`` once.
+
     Args:
         source (str): Class name of the losses whose masks are recorded
             (a subclass also matches). Defaults to ``'ADMDLoss'``.
@@ -36,7 +45,7 @@ class DiscrepancyMaskRecorder(BaseRecorder):
         >>> from mmadmd.models import ADMDLoss
         >>> loss = ADMDLoss()
         >>> recorder = DiscrepancyMaskRecorder('ADMDLoss')
-        >>> recorder.initialize()
+        >>> recorder.initialize(loss)
         >>> feats_s = (torch.rand(2, 8, 16, 16), torch.rand(2, 8, 8, 8))
         >>> feats_t = (torch.rand(2, 8, 16, 16), torch.rand(2, 8, 8, 8))
         >>> with recorder:
@@ -55,26 +64,44 @@ class DiscrepancyMaskRecorder(BaseRecorder):
 
     def __init__(self, source: str = 'ADMDLoss') -> None:
         super().__init__(source)
+        self._hooked: List[nn.Module] = []
+        self._new_call = False
 
     def prepare_from_model(self, model: Optional[nn.Module] = None) -> None:
-        """Start receiving masks; ``model`` is not needed.
-
-        The masks come from the ADMD losses, which live in the distiller,
-        not in the student or teacher the recorder managers pass here.
-        """
-        add_mask_listener(self)
-
-    def receive_masks(self, loss_module: nn.Module,
-                      masks: Sequence[torch.Tensor]) -> None:
-        """Record the masks of one loss call if the loss matches ``source``.
+        """Hook every loss inside ``model`` whose class (or a base class) is
+        named ``source``; losses hooked before are not hooked twice.
 
         Args:
-            loss_module (nn.Module): The loss that computed the masks.
-            masks (Sequence[torch.Tensor]): Per-level (N, H, W) masks.
+            model (nn.Module, optional): A loss, a distiller or an
+                algorithm. None or a model without such a loss (the student
+                or teacher mmrazor's recorder managers pass) hooks nothing.
         """
-        if any(cls.__name__ == self.source
-               for cls in type(loss_module).__mro__):
-            self.data_buffer.append(list(masks))
+        if model is None:
+            return
+        for module in model.modules():
+            if not any(cls.__name__ == self.source
+                       for cls in type(module).__mro__):
+                continue
+            if any(module is done for done in self._hooked):
+                continue
+            if not isinstance(getattr(module, 'masker', None), nn.Module):
+                raise TypeError(
+                    f'DiscrepancyMaskRecorder: {type(module).__name__} has '
+                    'no `masker` module computing its masks; record an '
+                    'ADMDLoss (or a subclass).')
+            module.register_forward_pre_hook(self._start_call)
+            module.masker.register_forward_hook(self._record_level)
+            self._hooked.append(module)
+
+    def _start_call(self, module: nn.Module, args) -> None:
+        self._new_call = True
+
+    def _record_level(self, module: nn.Module, args,
+                      mask: torch.Tensor) -> None:
+        if self._new_call:  # first level of a call: a new record
+            self.data_buffer.append([])
+            self._new_call = False
+        self.data_buffer[-1].append(mask.detach())
 
     def get_record_data(self,
                         record_idx: int = 0,
@@ -93,6 +120,13 @@ class DiscrepancyMaskRecorder(BaseRecorder):
             the mask of level ``data_idx``.
         """
         if not self.data_buffer:
+            if not self._hooked:
+                raise RuntimeError(
+                    'DiscrepancyMaskRecorder has no masks: it is attached to '
+                    f'no {self.source}. Initialize it with the model that '
+                    'holds the loss (recorder.initialize(algorithm)); as a '
+                    "distiller's recorder, use mmadmd's "
+                    'PrecisionFpnTeacherDistill, which does that.')
             raise RuntimeError(
                 'DiscrepancyMaskRecorder has no masks: no loss of type '
                 f'{self.source!r} ran since the recorder was entered. Check '
