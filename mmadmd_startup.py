@@ -69,8 +69,9 @@ def _make_backend_config_module(name: str) -> types.ModuleType:
         types.ModuleType: Module with ``BackendConfigs`` (every value None)
         and getters that raise a clear ``RuntimeError``.
     """
-    module = types.ModuleType(name, 'mmrazor quantization backend configs, '
-                              'replaced by mmadmd_startup (all None).')
+    module = types.ModuleType(
+        name, 'mmrazor quantization backend configs, '
+        'replaced by mmadmd_startup (all None).')
     module.__path__ = []  # a package, like the original
     module.BackendConfigs = {backend: None for backend in _BACKENDS}
     exported = ['BackendConfigs']

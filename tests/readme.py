@@ -3,8 +3,7 @@
 import os.path as osp
 from typing import List
 
-README = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                  'README.md')
+README = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'README.md')
 
 
 def readme_blocks(heading: str, lang: str) -> List[str]:

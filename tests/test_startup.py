@@ -12,11 +12,12 @@ import mmadmd_startup
 
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          capture_output=True,
-                          text=True,
-                          timeout=300,
-                          env=dict(os.environ, **env))
+    return subprocess.run(
+        [sys.executable, '-c', textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, **env))
 
 
 @pytest.mark.parametrize('mmrazor_version, torch_version, expected', [
@@ -42,8 +43,8 @@ def test_installed_as_a_startup_hook():
 
 
 def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
-    (tmp_path / 'my_admd.py').write_text(
-        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    (tmp_path /
+     'my_admd.py').write_text("_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
     result = _run(f"""
         import sys
         import mmrazor.models  # before anything imported mmadmd
@@ -62,8 +63,8 @@ def test_without_the_hook_both_fail(tmp_path):
     result = _run('import mmrazor.models', MMADMD_NO_STARTUP='1')
     assert result.returncode != 0
     assert 'torch>=1.13' in result.stderr
-    (tmp_path / 'my_admd.py').write_text(
-        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    (tmp_path /
+     'my_admd.py').write_text("_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
     result = _run(
         'from mmengine.config import Config\n'
         f'Config.fromfile({str(tmp_path / "my_admd.py")!r})',

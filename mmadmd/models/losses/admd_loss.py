@@ -219,6 +219,9 @@ class ADMDLoss(nn.Module):
             raise ValueError(
                 f'ADMDLoss: the student gives {len(preds_S)} levels and the '
                 f'teacher {len(preds_T)}; they must match (and be > 0). '
-                'Record the same FPN outputs on both, or select levels with '
-                'data_idx in loss_forward_mappings.')
+                'Record the same FPN outputs on both, or pair levels of '
+                'equal stride with one ADMDLoss per level and data_idx in '
+                'loss_forward_mappings (e.g. P3-P5 of a RetinaNet and the '
+                'three levels of an RTMDet: data_idx 0, 1, 2 on both; see '
+                'docs/support_matrix.md).')
         return preds_S, preds_T
