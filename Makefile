@@ -7,7 +7,7 @@ WHEEL_CACHE ?= $(HOME)/.cache/mmadmd/wheels
 SETUP_INPUTS := tools/setup_env.sh setup.py requirements/runtime.txt \
 	requirements/tests.txt requirements/optional.txt
 STAMP := $(VENV)/.mmadmd-stamp
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --durations=15
 
 export PYTHON VENV WHEEL_CACHE
 

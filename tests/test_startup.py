@@ -31,22 +31,15 @@ def test_needs_patch(mmrazor_version, torch_version, expected):
                                       torch_version) is expected
 
 
-def test_installed_as_a_startup_hook():
-    """The .pth of the installed package runs it in every process."""
-    result = _run("""
-        import sys
+def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
+    (tmp_path / 'my_admd.py').write_text(
+        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    result = _run(f"""
+        import inspect, sys
+        # installed by the .pth, before anything heavy is imported
         from mmadmd_startup import MMAdmdFinder
         assert isinstance(sys.meta_path[0], MMAdmdFinder), sys.meta_path
         assert 'mmadmd' not in sys.modules and 'torch' not in sys.modules
-        """)
-    assert result.returncode == 0, result.stderr
-
-
-def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
-    (tmp_path /
-     'my_admd.py').write_text("_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
-    result = _run(f"""
-        import sys
         import mmrazor.models  # before anything imported mmadmd
         from mmrazor.structures.quantization import BackendConfigs
         assert all(v is None for v in BackendConfigs.values())
@@ -54,6 +47,10 @@ def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
         cfg = Config.fromfile({str(tmp_path / 'my_admd.py')!r})
         assert cfg.admd_loss.type == 'ADMDLoss', cfg.admd_loss
         assert 'mmadmd' not in sys.modules
+        # the hook wraps mmengine.config.utils' loader and nothing else
+        import mmengine.config.utils as utils, mmengine.fileio as fileio
+        assert 'MODULE2PACKAGE' in inspect.getsource(utils)
+        assert type(fileio.__loader__).__name__ == 'SourceFileLoader'
         """)
     assert result.returncode == 0, result.stderr
 
@@ -82,15 +79,4 @@ def test_importing_mmadmd_installs_it_without_the_startup():
         assert utils.MODULE2PACKAGE['mmadmd'] == 'mmadmd'
         """,
         MMADMD_NO_STARTUP='1')
-    assert result.returncode == 0, result.stderr
-
-
-def test_other_modules_import_as_before():
-    """The hook wraps mmengine.config.utils' loader and nothing else."""
-    result = _run("""
-        import inspect, sys
-        import mmengine.config.utils as utils, mmengine.fileio as fileio
-        assert 'MODULE2PACKAGE' in inspect.getsource(utils)
-        assert type(fileio.__loader__).__name__ == 'SourceFileLoader'
-        """)
     assert result.returncode == 0, result.stderr
