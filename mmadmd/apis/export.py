@@ -6,7 +6,7 @@ import os.path as osp
 from typing import Tuple, Union
 
 from mmengine.config import Config
-from mmengine.runner import CheckpointLoader, save_checkpoint
+from mmengine.runner import CheckpointLoader, Runner, save_checkpoint
 
 #: Prefix of the student's weights in mmrazor distillation algorithms.
 STUDENT_PREFIX = 'architecture.'
@@ -53,10 +53,20 @@ def student_config(cfg: Config) -> Config:
         ]
     if 'Distill' in str((out.get('val_cfg') or {}).get('type', '')):
         out['val_cfg'] = dict(type='ValLoop')
+    # The distillation run's resume state means nothing for the student
+    # (MMDetection's test.py would try to resume the optimizer from it).
+    out['load_from'], out['resume'] = None, False
     if 'CPUDistributed' in str(out.get('model_wrapper_cfg', {})):
         out.pop('model_wrapper_cfg')
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         _plain_datasets(out.get(key))
+    # Helper keys the config was composed from (dior_*, nwpu_*,
+    # finite_loss_hook, ...) are not read by the Runner; drop those that
+    # name mmadmd, so that mmdet/mmrotate alone can load the config.
+    runner_args = inspect.signature(Runner.__init__).parameters
+    for key in [k for k in out if k not in runner_args]:
+        if 'mmadmd' in repr(out[key]):
+            out.pop(key)
     return Config(out)
 
 

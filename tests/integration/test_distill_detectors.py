@@ -177,7 +177,7 @@ def _check_wrong_checkpoints(student_cfg, student_ckpt, admd_ckpt, admd_cfg,
                           'test.py')
     out = subprocess.run(
         [sys.executable, mmdet_test, student_cfg, student_ckpt, '--work-dir',
-         osp.join(tmp, 'mmdet_test')],
+         osp.join(tmp, 'mmdet_test'), '--cfg-options', 'log_level=INFO'],
         capture_output=True, text=True, timeout=300, cwd=tmp,
         env=dict(os.environ, PYTHONPATH=blocked, MMADMD_NO_STARTUP='1'))
     assert out.returncode == 0, out.stderr[-3000:]
