@@ -25,6 +25,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS, DefaultScope
 
 from mmadmd.apis.kd_cost import CONFIG_ROOT
+from mmadmd.utils.config_utils import _walk
 
 FRAGMENT = osp.join(CONFIG_ROOT, '_base_', 'admd_fpn.py')
 
@@ -139,16 +140,6 @@ def zoo_config(family: Family) -> Config:
     return Config.fromfile(path)
 
 
-def _walk_dicts(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk_dicts(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _walk_dicts(value)
-
-
 def cpu_model(model: ConfigDict, depth: int = 18) -> tuple:
     """Shrink a zoo model for the CPU and swap CUDA-only losses.
 
@@ -171,14 +162,14 @@ def cpu_model(model: ConfigDict, depth: int = 18) -> tuple:
         backbone.dcn = None
         backbone.stage_with_dcn = (False, ) * 4
     swaps = []
-    for node in _walk_dicts(model):
-        if node.get('type') in CPU_LOSS_SWAPS:
-            swaps.append(f"{node['type']} -> "
-                         f"{CPU_LOSS_SWAPS[node['type']]['type']}")
+    for node in _walk(model):
+        kind = node.get('type')
+        if kind in CPU_LOSS_SWAPS:
+            swap = CPU_LOSS_SWAPS[kind]
+            swaps.append(f"{kind} -> {swap['type']}")
             weight = node.get('loss_weight', 1.0)
             node.clear()
-            node.update(
-                CPU_LOSS_SWAPS[swaps[-1].split(' -> ')[0]], loss_weight=weight)
+            node.update(swap, loss_weight=weight)
     return model, sorted(set(swaps))
 
 
