@@ -11,12 +11,13 @@ PYTEST_ARGS ?= -n 2 --durations=15
 
 export PYTHON VENV WHEEL_CACHE
 
-.PHONY: install demo demo-rotated test benchmark benchmark-cost clean-venv help
+.PHONY: install demo demo-rotated test test-fast benchmark benchmark-cost clean-venv help
 
 help:
 	@echo "make demo     set up (once), then distill a detector on built-in data"
 	@echo "make demo-rotated  the same with DOTA-layout scenes and rotated RetinaNet"
 	@echo "make test     set up (once), then run the test suite"
+	@echo "make test-fast  the unit tests only (no training, no subprocess tools)"
 	@echo "make benchmark       mini accuracy benchmark vs PKD/CWD/MGD/FBKD/FitNet/FGD (~2 h, resumable)"
 	@echo "make benchmark-cost  train-step time and memory of each KD method"
 	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
@@ -29,6 +30,9 @@ $(STAMP): $(SETUP_INPUTS)
 
 test: $(STAMP)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest tests $(PYTEST_ARGS) -m "not e2e"
 
 demo: $(STAMP)
 	$(PY) tools/demo.py --dataset dior --work-dir work_dirs/demo

@@ -5,9 +5,7 @@ import os
 import subprocess
 import sys
 
-import pytest
 import torch
-
 
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
@@ -47,7 +45,7 @@ def test_compat_recovers_after_failed_import():
 def test_fpn_teacher_distill_builds():
     from mmrazor.models import FpnTeacherDistill
     from mmrazor.registry import MODELS
-    from toy import distill_model_cfg
+    from mmadmd.testing.toy import distill_model_cfg
 
     model = MODELS.build(distill_model_cfg())
     assert isinstance(model, FpnTeacherDistill)

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
 CONFIG = 'admd_fpn_retina-r34-w32_retina-r18-w16_demo_synthetic-dior.py'

@@ -22,7 +22,7 @@ import mmadmd  # noqa: F401,I001
 
 import argparse
 
-from mmadmd.apis.demo import DemoSettings, run_demo
+from mmadmd.benchmarks.demo import DemoSettings, run_demo
 
 
 def parse_args() -> argparse.Namespace:

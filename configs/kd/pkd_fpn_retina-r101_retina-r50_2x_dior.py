@@ -1,16 +1,8 @@
 # PKD (Cao et al., NeurIPS 2022): RetinaNet R101 (teacher) -> R50 (student), 2x, DIOR.
 # The comparison counterpart of ../admd/admd_fpn_retina-r101_retina-r50_2x_dior.py
-# (same student, teacher, schedule and data). Train the teacher first, then:
+# (same student, teacher, schedule and data: it inherits it and replaces
+# the distiller). Train the teacher first, then:
 #   --cfg-options model.teacher_ckpt=<teacher checkpoint>
-_base_ = [
-    '../detectors/retinanet_r50_fpn_2x_dior.py',
-    '../_base_/admd_fpn.py', '../_base_/kd_methods.py'
-]
-model = dict(
-    _base_.admd_model,
-    architecture=dict(_base_.model, _scope_='mmdet'),
-    teacher=dict(
-        type='ConfigModel',
-        config='{{fileDirname}}/../detectors/retinanet_r101_fpn_2x_dior.py'),
-    distiller=_base_.kd_pkd_distiller)
-val_cfg = _base_.admd_val_cfg
+_base_ = ['../admd/admd_fpn_retina-r101_retina-r50_2x_dior.py', '../_base_/kd_methods.py']
+model = dict(distiller=dict(_delete_=True, **_base_.kd_pkd_distiller))
+default_hooks = dict(admd_weight_increasing=None)  # ADMD's own hook

@@ -24,10 +24,9 @@ from mmengine.config import Config, ConfigDict
 from mmengine.optim import OptimWrapper
 from mmengine.registry import MODELS, DefaultScope
 
-from mmadmd.apis.kd_cost import CONFIG_ROOT
-from mmadmd.utils.config_utils import _walk
+from mmadmd.utils import config_path, walk_dicts
 
-FRAGMENT = osp.join(CONFIG_ROOT, '_base_', 'admd_fpn.py')
+FRAGMENT = config_path('_base_', 'admd_fpn.py')
 
 #: Losses whose mmcv op has no CPU kernel, and the CPU stand-in the matrix
 #: uses for them (test only; the table names every swap).
@@ -162,7 +161,7 @@ def cpu_model(model: ConfigDict, depth: int = 18) -> tuple:
         backbone.dcn = None
         backbone.stage_with_dcn = (False, ) * 4
     swaps = []
-    for node in _walk(model):
+    for node in walk_dicts(model):
         kind = node.get('type')
         if kind in CPU_LOSS_SWAPS:
             swap = CPU_LOSS_SWAPS[kind]

@@ -25,9 +25,9 @@ import xml.etree.ElementTree as ET
 from typing import Dict, List, Union
 
 from mmdet.datasets import XMLDataset
-from mmdet.registry import DATASETS
 from mmengine.fileio import exists, list_from_file
 
+from mmadmd.registry import DATASETS
 from .file_errors import NameFileOnError
 
 __all__ = ['DIOR_CLASSES', 'DIOR_R_EXAMPLE_CFG', 'DIORHBBDataset']
@@ -130,13 +130,13 @@ class DIORHBBDataset(NameFileOnError, XMLDataset):
         >>> train = dict(
         ...     type='ConcatDataset',
         ...     datasets=[
-        ...         dict(type='DIORHBBDataset', data_root=dior_root,
+        ...         dict(type='mmadmd.DIORHBBDataset', data_root=dior_root,
         ...              ann_file=f'ImageSets/Main/{split}.txt',
         ...              filter_cfg=dict(filter_empty_gt=True),
         ...              pipeline=train_pipeline)
         ...         for split in ('train', 'val')])
         >>> test = dict(
-        ...     type='DIORHBBDataset', data_root=dior_root,
+        ...     type='mmadmd.DIORHBBDataset', data_root=dior_root,
         ...     ann_file='ImageSets/Main/test.txt',
         ...     img_subdir='JPEGImages-test', test_mode=True,
         ...     pipeline=test_pipeline)

@@ -30,9 +30,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmdet.datasets import BaseDetDataset
-from mmdet.registry import DATASETS
 from mmengine.fileio import exists, get, get_text, list_from_file
 
+from mmadmd.registry import DATASETS
 from .file_errors import NameFileOnError
 
 __all__ = [

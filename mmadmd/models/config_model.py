@@ -11,9 +11,9 @@ from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmadmd.registry import MODELS
 
 
-@MODELS.register_module(name='ConfigModel')
-def build_model_from_config(config: str,
-                            cfg_options: Optional[dict] = None) -> BaseModel:
+@MODELS.register_module()
+def ConfigModel(config: str,
+                cfg_options: Optional[dict] = None) -> BaseModel:
     """Build the ``model`` of another config file, in that config's scope.
 
     mmrazor distillers take the teacher (or student) as a model dict or as

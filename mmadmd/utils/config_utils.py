@@ -5,9 +5,29 @@ The shipped configs describe real DIOR/DOTA training (800-1024 px images,
 ImageNet-initialized ResNets). These helpers shrink the same configs, so that
 the demo and the tests exercise the very configs users run.
 """
+import os.path as osp
 from typing import Any, Dict, Iterator, Optional, Tuple
 
 from mmengine.config import Config, ConfigDict
+
+_PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def config_path(*parts: str) -> str:
+    """A config shipped with mmadmd, e.g. ``config_path('demo', name)``.
+
+    Args:
+        *parts (str): Path inside ``configs/``.
+
+    Returns:
+        str: The file in the source tree's ``configs/`` (a development
+        checkout or an editable install), else in the installed package's
+        ``.mim/configs`` (a wheel).
+    """
+    root = osp.join(osp.dirname(_PACKAGE_DIR), 'configs')
+    if not osp.isdir(root):  # installed wheel: configs ship in .mim
+        root = osp.join(_PACKAGE_DIR, '.mim', 'configs')
+    return osp.join(root, *parts)
 
 
 def tiny_model_options(depth: int = 18,
@@ -88,15 +108,15 @@ def no_pretrained_options(cfg: Config) -> Dict[str, Any]:
     return options
 
 
-def _walk(node: Any) -> Iterator[dict]:
+def walk_dicts(node: Any) -> Iterator[dict]:
     """Every dict inside a config value, depth first."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from walk_dicts(value)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            yield from _walk(value)
+            yield from walk_dicts(value)
 
 
 def adapt_data(cfg: Config,
@@ -127,7 +147,7 @@ def adapt_data(cfg: Config,
             loader.persistent_workers = num_workers > 0
         if batch_size is not None and key == 'train_dataloader':
             loader.batch_size = batch_size
-        for node in _walk(loader.get('dataset')):
+        for node in walk_dicts(loader.get('dataset')):
             if data_root is not None and 'data_root' in node:
                 node['data_root'] = data_root
             if img_scale is not None and \
@@ -183,7 +203,7 @@ def set_kd_channels(cfg: Config, channels: int) -> Config:
         Config: ``cfg``, modified.
     """
     keys = ('student_channels', 'teacher_channels', 'in_channels')
-    for node in _walk(cfg.model.get('distiller')):
+    for node in walk_dicts(cfg.model.get('distiller')):
         for key in keys:
             if node.get(key) is not None:
                 node[key] = channels

@@ -1,8 +1,12 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """The support-matrix machinery on the pairs that differ in width and in
 levels (the whole matrix: tools/analysis/support_matrix.py)."""
+import pytest
+
 from mmadmd.benchmarks.support_matrix import (PAIRS, FamilyResult, check_pair,
                                               get_family, matrix_markdown)
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 
 def test_heterogeneous_pairs():

@@ -15,10 +15,12 @@ from mmdet.registry import MODELS
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 
-from mmadmd.models import build_model_from_config
+from mmadmd.models import ConfigModel
 from mmadmd.utils import (adapt_data, no_pretrained_options,
                           tiny_model_options)
 from readme import readme_blocks
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DETECTORS = osp.join(ROOT, 'configs', 'detectors')
@@ -107,4 +109,4 @@ def test_readme_recipe_runs_verbatim_in_mmdet(tmp_path, dior_root):
 def test_config_model_names_the_fix_for_a_relative_path(tmp_path):
     with pytest.raises(FileNotFoundError,
                        match=r"config='\{\{fileDirname\}\}/my_teacher.py'"):
-        build_model_from_config(str(tmp_path / 'nowhere' / 'my_teacher.py'))
+        ConfigModel(str(tmp_path / 'nowhere' / 'my_teacher.py'))

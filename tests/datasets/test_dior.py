@@ -134,7 +134,7 @@ def dior_root(tmp_path) -> str:
 def hbb_cfg(root: str, split: str = 'train', **kwargs) -> dict:
     """The config a user writes for one split."""
     cfg = dict(
-        type='DIORHBBDataset',
+        type='mmadmd.DIORHBBDataset',
         data_root=root,
         ann_file=f'ImageSets/Main/{split}.txt',
         pipeline=[])
@@ -147,8 +147,8 @@ def hbb_cfg(root: str, split: str = 'train', **kwargs) -> dict:
 # ------------------------------------------------------------ DIOR-HBB
 
 
-def test_registered_in_mmdet():
-    assert DATASETS.get('DIORHBBDataset') is DIORHBBDataset
+def test_found_from_mmdet_registry():
+    assert DATASETS.get('mmadmd.DIORHBBDataset') is DIORHBBDataset
     assert len(DIOR_CLASSES) == 20
 
 

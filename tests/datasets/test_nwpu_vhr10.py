@@ -14,7 +14,7 @@ from mmdet.registry import METRICS
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from data_fixtures import nwpu_boxes, write_nwpu_release
+from mmadmd.testing import nwpu_boxes, write_nwpu_release
 from mmadmd.datasets.nwpu_vhr10 import (NWPU_VHR10_CLASSES,
                                         NWPUVHR10Dataset,
                                         make_nwpu_vhr10_split,

@@ -10,11 +10,9 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from toy import runner_cfg  # noqa: E402
-
-from mmadmd.engine import (WeightIncreasingHook, find_admd_losses,  # noqa
+from mmadmd.engine import (WeightIncreasingHook, find_admd_losses,
                            setup_cpu_distributed)
+from mmadmd.testing.toy import runner_cfg
 
 
 class Spy(Hook):

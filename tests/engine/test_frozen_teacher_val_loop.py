@@ -5,7 +5,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.registry import METRICS
 from mmengine.runner import Runner
 
-from toy import runner_cfg
+from mmadmd.testing.toy import runner_cfg
 
 
 @METRICS.register_module(force=True)

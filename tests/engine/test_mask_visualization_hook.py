@@ -9,7 +9,7 @@ from mmengine.runner import Runner
 
 from mmadmd.engine import mask_heatmap
 from readme import readme_blocks
-from toy import runner_cfg
+from mmadmd.testing.toy import runner_cfg
 
 
 def test_mask_heatmap_shape_and_peak():

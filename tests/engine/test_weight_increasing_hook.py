@@ -12,7 +12,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmadmd.engine import WeightIncreasingHook, find_admd_losses
-from toy import distill_model_cfg, runner_cfg
+from mmadmd.testing.toy import distill_model_cfg, runner_cfg
 
 HOOK = 'mmadmd.WeightIncreasingHook'
 

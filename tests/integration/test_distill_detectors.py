@@ -19,8 +19,10 @@ from mmengine.config import Config, ConfigDict
 from mmengine.runner import Runner, save_checkpoint
 
 from mmadmd.apis import export_student
-from mmadmd.models import build_model_from_config
+from mmadmd.models import ConfigModel
 from mmadmd.utils import adapt_data, distill_options
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs')
@@ -71,7 +73,7 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
     cfg = tiny_distill_cfg(config, data_root, work_dir, max_iters=2)
 
     # A teacher checkpoint, as after training the teacher config.
-    teacher = build_model_from_config(cfg.model.teacher.config,
+    teacher = ConfigModel(cfg.model.teacher.config,
                                       cfg.model.teacher.cfg_options)
     teacher_ckpt = str(tmp_path / 'teacher.pth')
     save_checkpoint(dict(state_dict=teacher.state_dict()), teacher_ckpt)

@@ -8,7 +8,7 @@ from mmengine.runner import save_checkpoint
 from mmadmd.models.utils.checkpoint import (compare_state_dict,
                                             load_state_dict_strictly)
 from mmadmd.registry import MODELS
-from toy import ToyDetector, distill_model_cfg
+from mmadmd.testing.toy import ToyDetector, distill_model_cfg
 
 
 def _distill(**kwargs):

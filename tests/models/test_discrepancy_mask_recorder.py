@@ -5,7 +5,7 @@ from mmrazor.registry import MODELS, TASK_UTILS
 
 from mmadmd.models import (ADMDLoss, DiscrepancyMaskRecorder,
                            discrepancy_mask)
-from toy import distill_model_cfg
+from mmadmd.testing.toy import distill_model_cfg
 
 
 def test_recorder_gives_the_loss_masks():

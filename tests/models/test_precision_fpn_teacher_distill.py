@@ -4,7 +4,7 @@ import torch
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 
 from mmadmd.registry import MODELS
-from toy import distill_model_cfg
+from mmadmd.testing.toy import distill_model_cfg
 
 
 def _model(precision=None, **kwargs):

@@ -34,7 +34,7 @@ import json
 import os
 import os.path as osp
 
-from mmadmd.apis.kd_cost import (DEFAULT_VARIANTS, SETUPS, benchmark_kd_cost,
+from mmadmd.benchmarks.kd_cost import (DEFAULT_VARIANTS, SETUPS, benchmark_kd_cost,
                                  format_costs, load_costs)
 
 

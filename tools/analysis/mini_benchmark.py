@@ -31,7 +31,7 @@ import mmadmd  # noqa: F401,I001
 import argparse
 from dataclasses import replace
 
-from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
+from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
                                         default_runs, run_mini_benchmark)
 
 

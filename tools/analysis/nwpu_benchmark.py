@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from mmengine.config import DictAction
 
-from mmadmd.apis.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
+from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
                                         nwpu_runs, run_nwpu_benchmark)
 
 

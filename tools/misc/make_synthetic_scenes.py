@@ -6,7 +6,7 @@ Examples:
     python tools/misc/make_synthetic_scenes.py dota data/dota_synth \
         --num-train 100 --num-val 20 --num-test 40 --size 512 --seed 1
 
-See ``mmadmd/datasets/synthetic.py`` for the scene content and formats.
+See ``mmadmd/testing/__init__.py`` for the scene content and formats.
 """
 import argparse
 import os
@@ -17,7 +17,7 @@ import time
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
-from mmadmd.datasets.synthetic import write_dior, write_dota  # noqa: E402
+from mmadmd.testing import write_dior, write_dota  # noqa: E402
 
 DEFAULTS = {
     # format: (num_train, num_val, num_test, size)

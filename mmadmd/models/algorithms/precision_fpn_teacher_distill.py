@@ -169,8 +169,16 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
             self.teacher.to(memory_format=memory_format)
             self._teacher_format = memory_format
 
-    def _teacher_features(self, batch_inputs: torch.Tensor) -> None:
-        """Run the teacher's backbone and neck inside its recorders."""
+    def record_teacher_features(self, batch_inputs: torch.Tensor) -> None:
+        """Run the teacher's backbone and neck inside its recorders.
+
+        The first half of :meth:`loss`; public so that tools can record the
+        teacher's features at a given ``teacher_precision`` without the
+        student (``mmadmd.benchmarks.teacher_precision``).
+
+        Args:
+            batch_inputs (torch.Tensor): Preprocessed images, (N, 3, H, W).
+        """
         dtype = TEACHER_DTYPES[self.teacher_precision]
         channels_last = self.teacher_channels_last
         if channels_last is None:
@@ -212,7 +220,7 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         # Deliveries record the teacher's data, then replay it for the
         # student (mmrazor's protocol).
         self.distiller.set_deliveries_override(False)
-        self._teacher_features(batch_inputs)
+        self.record_teacher_features(batch_inputs)
         self.distiller.set_deliveries_override(True)
         with self.distiller.student_recorders, self.distiller.deliveries:
             student_losses = self.student(

@@ -24,12 +24,11 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmadmd.apis.demo import ProgressBarHook, load_config, set_budget
-from mmadmd.apis.kd_cost import CONFIG_ROOT
-from mmadmd.apis.mini_benchmark import (BenchmarkRun, apply_distill_run,
+from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
+from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
                                         write_table)
+from mmadmd.utils import config_path
 
-CONFIG_DIR = osp.join(CONFIG_ROOT, 'benchmark_nwpu')
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
 CONFIGS = ('retinanet_r34-w32_fpn_cpu_nwpu.py',
            'retinanet_r18-w16_fpn_cpu_nwpu.py',
@@ -159,7 +158,7 @@ def nwpu_stage_config(name: str,
         Config: The stage's config; ``val_*`` evaluate the val split and
         ``test_*`` the test split.
     """
-    cfg = load_config(osp.join(CONFIG_DIR, name))
+    cfg = load_config(config_path('benchmark_nwpu', name))
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
         dataset.data_root = data_root

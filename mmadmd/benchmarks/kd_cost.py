@@ -36,14 +36,9 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
-from mmadmd.utils import (distill_options, no_pretrained_options,
+from mmadmd.utils import (config_path, distill_options, no_pretrained_options,
                           quiet_build_scope, set_kd_channels)
 
-CONFIG_ROOT = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
-if not osp.isdir(CONFIG_ROOT):  # installed wheel: configs ship in .mim
-    CONFIG_ROOT = osp.join(
-        osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim', 'configs')
 
 #: Setups with ADMD and comparison configs: name -> (rotated boxes?).
 SETUPS = {
@@ -61,11 +56,11 @@ def method_config(setup: str, method: str) -> str:
         raise ValueError(f'unknown setup {setup!r}; use one of '
                          f'{list(SETUPS)}')
     if method in ('admd', 'floor', 'student'):
-        return osp.join(CONFIG_ROOT, 'admd', f'admd_fpn_{setup}.py')
+        return config_path('admd', f'admd_fpn_{setup}.py')
     if method not in METHODS:
         raise ValueError(f'unknown method {method!r}; use one of '
                          f"{['student', 'floor', *METHODS]}")
-    return osp.join(CONFIG_ROOT, 'kd', f'{method}_fpn_{setup}.py')
+    return config_path('kd', f'{method}_fpn_{setup}.py')
 
 
 @dataclass

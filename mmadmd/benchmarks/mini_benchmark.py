@@ -20,10 +20,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from mmadmd.apis.demo import (DEMOS, DemoSettings, generate_data,
+from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
                               stage_config, train_and_test)
-from mmadmd.apis.kd_cost import CONFIG_ROOT
-from mmadmd.utils import set_kd_channels
+from mmadmd.utils import config_path, set_kd_channels
 
 
 @dataclass(frozen=True)
@@ -216,7 +215,7 @@ def apply_distill_run(cfg: Config, run: BenchmarkRun,
         cfg.default_hooks.admd_weight_increasing.update(run.hook)
     else:
         methods = Config.fromfile(
-            osp.join(CONFIG_ROOT, '_base_', 'kd_methods.py'))
+            config_path('_base_', 'kd_methods.py'))
         cfg.model.distiller = methods[f'kd_{run.method}_distiller']
         set_kd_channels(cfg, cfg.model.architecture.neck.out_channels)
         cfg.default_hooks.pop('admd_weight_increasing')

@@ -7,9 +7,11 @@ from dataclasses import replace
 import cv2
 import pytest
 
-from mmadmd.apis.mini_benchmark import (BenchmarkSettings, all_runs,
+from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
                                         default_runs, run_config,
                                         run_mini_benchmark, summarize)
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 
 def test_quick_benchmark_runs_everything_and_resumes(tmp_path):

@@ -11,9 +11,11 @@ from dataclasses import replace
 import cv2
 import pytest
 
-from mmadmd.apis.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
+from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
                                         nwpu_runs, nwpu_stage_config,
                                         run_nwpu_benchmark)
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 

@@ -1,31 +1,13 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""Tiny synthetic DIOR, split-DOTA and NWPU VHR-10 datasets, written once
-per session."""
+"""Tiny fake NWPU VHR-10 releases (the release's folder layout and ground
+truth format), for tests of the dataset class and the split tool."""
 import os
 import os.path as osp
 
 import cv2
 import numpy as np
-import pytest
 
-from mmadmd.datasets.dota_split import split_dota
-from mmadmd.datasets.synthetic import write_dior, write_dota
-
-
-@pytest.fixture(scope='session')
-def dior_root(tmp_path_factory) -> str:
-    root = str(tmp_path_factory.mktemp('dior'))
-    write_dior(root, num_train=4, num_val=2, num_test=2, size=128, seed=0)
-    return root
-
-
-@pytest.fixture(scope='session')
-def dota_split_root(tmp_path_factory) -> str:
-    raw = str(tmp_path_factory.mktemp('dota_raw'))
-    write_dota(raw, num_train=3, num_val=2, num_test=0, size=256, seed=0)
-    out = str(tmp_path_factory.mktemp('dota_split') / 'split')
-    split_dota(raw, out, splits=('train', 'val'), sizes=(128, ), gaps=(32, ))
-    return out
+__all__ = ['nwpu_boxes', 'write_nwpu_release']
 
 
 def write_nwpu_release(root: str, gt: dict, negatives=(), size=(60, 80),
@@ -72,17 +54,3 @@ def nwpu_boxes(n: int = 60, seed: int = 0, size=(60, 80)) -> dict:
             lines.append(f'({x1},{y1}),({x1 + w},{y1 + h}),{c + 1} \n')
         gt[f'{i:03d}'] = ''.join(lines)
     return gt
-
-
-@pytest.fixture(scope='session')
-def nwpu_root(tmp_path_factory) -> str:
-    """A 12-image release with ``{train,val,test}.txt`` (6/3/3) in it."""
-    root = str(tmp_path_factory.mktemp('nwpu'))
-    gt = nwpu_boxes(12, size=(96, 128))
-    write_nwpu_release(root, gt, size=(96, 128))
-    ids = sorted(gt)
-    for name, part in (('train', ids[:6]), ('val', ids[6:9]),
-                       ('test', ids[9:])):
-        with open(osp.join(root, f'{name}.txt'), 'w') as f:
-            f.write(''.join(f'{i}\n' for i in part))
-    return root

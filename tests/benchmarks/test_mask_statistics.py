@@ -5,10 +5,13 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
 
-from mmadmd.models import build_model_from_config
+from mmadmd.models import ConfigModel
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 CONFIG = osp.join(REPO, 'configs', 'benchmark_nwpu',
@@ -17,7 +20,7 @@ CONFIG = osp.join(REPO, 'configs', 'benchmark_nwpu',
 
 def test_prints_one_row_per_level_and_tau(tmp_path, nwpu_root):
     cfg = Config.fromfile(CONFIG)
-    teacher = build_model_from_config(cfg.model.teacher.config)
+    teacher = ConfigModel(cfg.model.teacher.config)
     ckpt = str(tmp_path / 'teacher.pth')
     save_checkpoint(dict(state_dict=teacher.state_dict()), ckpt)
     out = subprocess.run(

@@ -7,7 +7,9 @@ import sys
 import cv2
 import pytest
 
-from mmadmd.apis.demo import DemoSettings, run_demo
+from mmadmd.benchmarks.demo import DemoSettings, run_demo
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 

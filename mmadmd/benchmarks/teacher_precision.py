@@ -74,7 +74,7 @@ def teacher_precision_error(cfg: Config,
     with quiet_build_scope(cfg.get('default_scope')):
         model = MODELS.build(cfg.model)
         loader = Runner.build_dataloader(cfg.train_dataloader)
-    if not hasattr(model, '_teacher_features'):
+    if not hasattr(model, 'record_teacher_features'):
         raise TypeError(
             f'{type(model).__name__} has no teacher_precision: use a config '
             'whose model is mmadmd.PrecisionFpnTeacherDistill (configs/admd, '
@@ -88,7 +88,7 @@ def teacher_precision_error(cfg: Config,
         outputs = {}
         for name in ('fp32', precision):
             model.teacher_precision = name
-            model._teacher_features(inputs)
+            model.record_teacher_features(inputs)
             outputs[name] = _feature_maps(model)
         for key, ref in outputs['fp32'].items():
             low = outputs[precision][key]

@@ -20,15 +20,8 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmadmd.apis.export import export_student
-from mmadmd.utils import adapt_data
+from mmadmd.utils import adapt_data, config_path
 
-CONFIG_DIR = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
-    'demo')
-if not osp.isdir(CONFIG_DIR):  # installed wheel: configs ship in .mim
-    CONFIG_DIR = osp.join(
-        osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim', 'configs',
-        'demo')
 #: dataset -> (teacher, student, ADMD) demo configs and the mAP key.
 DEMOS = {
     'dior': (('retinanet_r34-w32_fpn_demo_synthetic-dior.py',
@@ -229,7 +222,7 @@ def stage_config(config: str, work_dir: str, data_root: str,
     Returns:
         Config: The stage's config.
     """
-    cfg = load_config(osp.join(CONFIG_DIR, config))
+    cfg = load_config(config_path('demo', config))
     scale = (min(settings.size, PATCH), ) * 2
     adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
     cfg.train_dataloader.batch_size = settings.batch_size
@@ -276,7 +269,7 @@ def generate_data(data_root: str, settings: DemoSettings) -> str:
         str: The data root of the datasets (DOTA: the split patches).
     """
     from mmadmd.datasets.dota_split import split_dota
-    from mmadmd.datasets.synthetic import write_dior, write_dota
+    from mmadmd.testing import write_dior, write_dota
     stamp = osp.join(data_root, 'demo_settings.json')
     root = data_root if settings.dataset == 'dior' else osp.join(
         data_root, 'split')
@@ -340,7 +333,7 @@ def run_demo(work_dir: str, data_root: str,
     t0 = time.time()
     if settings.dataset == 'nwpu':
         # A user's NWPU VHR-10 release folder, read where it is.
-        from mmadmd.apis.nwpu_benchmark import (CONFIGS, MAP_KEY,
+        from mmadmd.benchmarks.nwpu_benchmark import (CONFIGS, MAP_KEY,
                                                 NWPUSettings,
                                                 nwpu_stage_config)
         (teacher_cfg, student_cfg, admd_cfg_name), map_key = CONFIGS, MAP_KEY
@@ -389,7 +382,7 @@ def run_demo(work_dir: str, data_root: str,
     print(f'    {ckpt}\n    {student_cfg}')
 
     _banner(6, total, 'report')
-    from mmadmd.apis.report import write_report
+    from mmadmd.benchmarks.report import write_report
     report = write_report(work_dir, [teacher, student, admd], settings,
                           time.time() - t0, map_key)
     summary = {

@@ -9,8 +9,10 @@ import sys
 import pytest
 import torch
 
-from mmadmd.apis.kd_cost import (METHODS, _build_variant, benchmark_kd_cost,
+from mmadmd.benchmarks.kd_cost import (METHODS, _build_variant, benchmark_kd_cost,
                                  format_costs, method_config)
+
+pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -89,7 +91,7 @@ def test_memory_only_mode():
 
 
 def test_report_merges_time_and_memory_runs(tmp_path):
-    from mmadmd.apis.kd_cost import load_costs
+    from mmadmd.benchmarks.kd_cost import load_costs
 
     def write(name, settings, variants):
         path = tmp_path / name
