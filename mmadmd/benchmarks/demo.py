@@ -142,7 +142,7 @@ def load_config(path: str) -> Config:
     """``Config.fromfile`` without yapf formatting of the config text.
 
     mmengine formats it about six times per run (logs, dump, checkpoint
-    meta), 2 s each on this CPU (``fromfile`` ignores its own
+    meta), seconds each on a CPU (``fromfile`` ignores its own
     ``format_python_code`` for .py configs).
 
     Args:
@@ -247,7 +247,8 @@ def train_and_test(name: str, cfg: Config) -> StageResult:
     return StageResult(
         name=name,
         work_dir=cfg.work_dir,
-        checkpoint=osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth'),
+        checkpoint=osp.join(cfg.work_dir,
+                            f'iter_{cfg.train_cfg.max_iters}.pth'),
         metrics={k: float(v) for k, v in metrics.items()},
         seconds=seconds,
         params=sum(p.numel() for p in student.parameters()),
@@ -334,8 +335,8 @@ def run_demo(work_dir: str, data_root: str,
     if settings.dataset == 'nwpu':
         # A user's NWPU VHR-10 release folder, read where it is.
         from mmadmd.benchmarks.nwpu_benchmark import (CONFIGS, MAP_KEY,
-                                                NWPUSettings,
-                                                nwpu_stage_config)
+                                                      NWPUSettings,
+                                                      nwpu_stage_config)
         (teacher_cfg, student_cfg, admd_cfg_name), map_key = CONFIGS, MAP_KEY
         sizes = NWPUSettings(batch_size=settings.batch_size)
         if settings.teacher_iters < 10:  # quick: tiny images

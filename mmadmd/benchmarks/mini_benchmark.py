@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
-                              stage_config, train_and_test)
+                                    stage_config, train_and_test)
 from mmadmd.utils import config_path, set_kd_channels
 
 
@@ -56,18 +56,38 @@ class BenchmarkRun:
     extra: bool = False
 
 
+#: Table names of the methods (the run key of each is the method's name).
+METHOD_NAMES = {
+    'student': 'student alone',
+    'admd': 'ADMD',
+    'pkd': 'PKD',
+    'cwd': 'CWD',
+    'mgd': 'MGD',
+    'fbkd': 'FBKD',
+    'fitnet': 'FitNet',
+    'fgd': 'FGD',
+}
+
+
+def method_runs(methods: Sequence[str]) -> List[BenchmarkRun]:
+    """One run per method at the default settings, in the group 'methods'.
+
+    Args:
+        methods (Sequence[str]): Keys of :data:`METHOD_NAMES`, in table
+            order.
+
+    Returns:
+        list[BenchmarkRun]: The runs.
+    """
+    return [BenchmarkRun(m, METHOD_NAMES[m], 'methods', m) for m in methods]
+
+
 def all_runs() -> List[BenchmarkRun]:
     """Every run the benchmark knows, baseline first, extra runs last."""
     run = BenchmarkRun
     return [
-        run('student', 'student alone', 'methods', 'student'),
-        run('admd', 'ADMD', 'methods', 'admd'),
-        run('pkd', 'PKD', 'methods', 'pkd'),
-        run('cwd', 'CWD', 'methods', 'cwd'),
-        run('mgd', 'MGD', 'methods', 'mgd'),
-        run('fbkd', 'FBKD', 'methods', 'fbkd'),
-        run('fitnet', 'FitNet', 'methods', 'fitnet'),
-        run('fgd', 'FGD', 'methods', 'fgd'),
+        *method_runs(('student', 'admd', 'pkd', 'cwd', 'mgd', 'fbkd',
+                      'fitnet', 'fgd')),
         run('admd-constant', 'ADMD, no weight increasing (constant)',
             'ablations', 'admd', hook=dict(mode='constant')),
         run('admd-linear', 'ADMD, linear mask', 'ablations', 'admd',
@@ -87,7 +107,7 @@ def all_runs() -> List[BenchmarkRun]:
         run('admd-3x', 'ADMD, 3x', 'schedules', 'admd', schedule=3.0),
         # Extra runs, outside the two-hour default. At 1x the student is
         # barely trained; 3x is where the module (late training) and the
-        # bf16 teacher can be judged. About 8 minutes per seed each.
+        # bf16 teacher can be judged.
         run('admd-3x-constant', 'ADMD, 3x, no weight increasing',
             'schedules', 'admd', hook=dict(mode='constant'), schedule=3.0,
             extra=True),
@@ -137,8 +157,8 @@ class BenchmarkSettings:
     """
     data: DemoSettings = field(
         default_factory=lambda: DemoSettings(student_iters=300))
-    # Two seeds keep the default run under 2 hours on 2 CPU cores (about
-    # 50 minutes per seed, docs/benchmarks.md); add seeds with --seeds.
+    # Two seeds keep the default run under 2 hours on 2 CPU cores
+    # (docs/benchmarks.md); add seeds with --seeds.
     seeds: Tuple[int, ...] = (0, 1)
 
     @classmethod
@@ -314,8 +334,9 @@ def write_table(work_dir: str,
     teacher = results.get('teacher')
     header = ''
     if teacher:
-        header = (f"Teacher: {teacher['iters']} iterations, mAP "
-                  f"{teacher['mAP']:.3f}.\n\n")
+        trained = (f"{teacher['iters']} iterations" if teacher['iters']
+                   else f"the weights {teacher['checkpoint']}")
+        header = f"Teacher: {trained}, mAP {teacher['mAP']:.3f}.\n\n"
     note = ('\nPaired columns: mean ± std over the seeds both runs have '
             '(their number in brackets) of the per-seed mAP difference, '
             'on the same number of iterations.\n')
@@ -432,7 +453,7 @@ def run_mini_benchmark(work_dir: str,
 
 
 __all__ = [
-    'BenchmarkRun', 'BenchmarkSettings', 'all_runs', 'apply_distill_run',
-    'default_runs',
+    'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
+    'apply_distill_run', 'default_runs', 'method_runs',
     'run_config', 'run_mini_benchmark', 'summarize', 'write_table'
 ]

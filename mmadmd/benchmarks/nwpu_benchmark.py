@@ -26,7 +26,7 @@ from mmengine.runner import Runner
 
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
-                                        write_table)
+                                              method_runs, write_table)
 from mmadmd.utils import config_path
 
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
@@ -59,6 +59,10 @@ class NWPUSettings:
             instead of random initialization (a teacher checkpoint of an
             earlier run, to train it further on a new schedule: sessions
             are shorter than a converged teacher's training).
+        teacher_ckpt (str, optional): A trained teacher (e.g. the shipped
+            ``docs/benchmarks/nwpu_teacher_5000it.pth``): not trained again,
+            only evaluated once on the val and test splits; the teacher_*
+            sizes above are then unused.
     """
     teacher_iters: int = 2000
     student_iters: int = 600
@@ -70,6 +74,7 @@ class NWPUSettings:
     seeds: Tuple[int, ...] = (0, 1, 2)
     cfg_options: Dict = field(default_factory=dict)
     teacher_init: Optional[str] = None
+    teacher_ckpt: Optional[str] = None
 
     @classmethod
     def quick(cls) -> 'NWPUSettings':
@@ -88,7 +93,7 @@ class NWPUSettings:
         wanted = asdict(self)
         wanted.pop('seeds')
         # keys added later: absent from older results when unused
-        for key in ('cfg_options', 'teacher_init'):
+        for key in ('cfg_options', 'teacher_init', 'teacher_ckpt'):
             if not wanted[key]:
                 wanted.pop(key)
         return wanted
@@ -98,13 +103,8 @@ def nwpu_runs() -> List[BenchmarkRun]:
     """Every run the benchmark knows, baseline first, extra runs last."""
     run = BenchmarkRun
     return [
-        run('student', 'student alone', 'methods', 'student'),
-        run('admd', 'ADMD', 'methods', 'admd'),
-        run('pkd', 'PKD', 'methods', 'pkd'),
-        run('cwd', 'CWD', 'methods', 'cwd'),
-        run('mgd', 'MGD', 'methods', 'mgd'),
-        run('fgd', 'FGD', 'methods', 'fgd'),
-        run('fitnet', 'FitNet', 'methods', 'fitnet'),
+        *method_runs(
+            ('student', 'admd', 'pkd', 'cwd', 'mgd', 'fgd', 'fitnet')),
         run('admd-constant', 'ADMD, no weight increasing', 'ablations',
             'admd', hook=dict(mode='constant')),
         run('student-3x', 'student alone, 3x', 'schedules', 'student',
@@ -215,6 +215,37 @@ def train_stage(name: str, cfg: Config) -> Dict:
                             f'iter_{cfg.train_cfg.max_iters}.pth'))
 
 
+def evaluate_teacher(cfg: Config, checkpoint: str) -> Dict:
+    """Evaluate trained teacher weights on the val and test splits.
+
+    Args:
+        cfg (Config): The teacher's stage config (from
+            :func:`nwpu_stage_config`).
+        checkpoint (str): The teacher's weights.
+
+    Returns:
+        dict: ``mAP`` (test split), ``val_mAP``, ``val_curve`` (empty: not
+        trained here), seconds, ``iters`` 0 and the checkpoint.
+    """
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(
+            f'teacher checkpoint {checkpoint!r} not found (the shipped one '
+            'is docs/benchmarks/nwpu_teacher_5000it.pth in a source '
+            'checkout); or train the teacher instead (no teacher_ckpt).')
+    start = time.time()
+    cfg.load_from = checkpoint
+    runner = Runner.from_cfg(cfg)
+    val = runner.val()
+    test = runner.test()
+    return dict(
+        mAP=float(test[MAP_KEY]),
+        val_mAP=float(val[MAP_KEY]),
+        val_curve=[],
+        seconds=time.time() - start,
+        iters=0,
+        checkpoint=checkpoint)
+
+
 def _load_results(path: str, settings: NWPUSettings, data_root: str,
                   split_dir: Optional[str]) -> Dict:
     wanted = dict(settings.trained_with(), split_dir=split_dir)
@@ -275,11 +306,20 @@ def run_nwpu_benchmark(work_dir: str,
         write_table(work_dir, val, nwpu_runs(), name='results_val',
                     plot=False)
 
-    teacher_ckpt = osp.join(work_dir, 'teacher',
-                            f'iter_{settings.teacher_iters}.pth')
+    teacher_ckpt = settings.teacher_ckpt or osp.join(
+        work_dir, 'teacher', f'iter_{settings.teacher_iters}.pth')
     todo = [(seed, run) for seed in settings.seeds for run in runs
             if f'{run.key}/seed{seed}' not in results['runs']]
-    if results['teacher'] is None or (todo and not osp.exists(teacher_ckpt)):
+    if settings.teacher_ckpt:
+        if results['teacher'] is None:
+            log(f'teacher: {teacher_ckpt}, evaluated (not trained)')
+            cfg = nwpu_stage_config(
+                teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
+                settings, 1, settings.teacher_seed, split_dir)
+            results['teacher'] = evaluate_teacher(cfg, teacher_ckpt)
+            save()
+    elif results['teacher'] is None or (todo
+                                        and not osp.exists(teacher_ckpt)):
         log(f'teacher: {settings.teacher_iters} iterations')
         cfg = nwpu_stage_config(
             teacher_cfg, osp.join(work_dir, 'teacher'), data_root, settings,
@@ -296,7 +336,8 @@ def run_nwpu_benchmark(work_dir: str,
         teacher.pop('checkpoint')
         results['teacher'] = teacher
         save()
-    log(f'teacher: test mAP {results["teacher"]["mAP"]:.3f}, val curve '
+    log(f'teacher: test mAP {results["teacher"]["mAP"]:.3f}, val mAP '
+        f'{results["teacher"]["val_mAP"]:.3f}; val curve '
         + ', '.join(f'{it}: {m:.3f}'
                     for it, m in results['teacher']['val_curve']))
     log(f'{len(todo)} runs to do, '
@@ -323,6 +364,6 @@ def run_nwpu_benchmark(work_dir: str,
 
 
 __all__ = [
-    'NWPUSettings', 'default_nwpu_runs', 'nwpu_runs', 'nwpu_stage_config',
+    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'nwpu_runs', 'nwpu_stage_config',
     'run_nwpu_benchmark', 'train_stage'
 ]

@@ -9,8 +9,9 @@ import sys
 import pytest
 import torch
 
-from mmadmd.benchmarks.kd_cost import (METHODS, _build_variant, benchmark_kd_cost,
-                                 format_costs, method_config)
+from mmadmd.benchmarks.kd_cost import (METHODS, _build_variant,
+                                       benchmark_kd_cost, format_costs,
+                                       method_config)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 

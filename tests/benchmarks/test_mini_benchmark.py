@@ -8,8 +8,8 @@ import cv2
 import pytest
 
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
-                                        default_runs, run_config,
-                                        run_mini_benchmark, summarize)
+                                              default_runs, run_config,
+                                              run_mini_benchmark, summarize)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 

@@ -12,8 +12,8 @@ import cv2
 import pytest
 
 from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
-                                        nwpu_runs, nwpu_stage_config,
-                                        run_nwpu_benchmark)
+                                              nwpu_runs, nwpu_stage_config,
+                                              run_nwpu_benchmark)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -60,6 +60,21 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
     dumped = open(glob.glob(str(tmp_path / 'longer' / 'teacher' /
                                 '*_nwpu.py'))[0]).read()
     assert f"load_from='{teacher}'" in dumped
+    # Or uses trained teacher weights as they are: evaluated, not trained.
+    given = replace(settings, teacher_ckpt=teacher)
+    reused = run_nwpu_benchmark(str(tmp_path / 'given'), nwpu_root, given,
+                                runs=default_nwpu_runs()[1:2],
+                                split_dir=nwpu_root)
+    assert reused['teacher']['iters'] == 0
+    assert reused['teacher']['mAP'] == pytest.approx(before['teacher']['mAP'])
+    assert reused['settings']['teacher_ckpt'] == teacher
+    assert not glob.glob(str(tmp_path / 'given' / 'teacher' / 'iter_*.pth'))
+    assert list(reused['runs']) == [f'{default_nwpu_runs()[1].key}/seed0']
+    with pytest.raises(FileNotFoundError, match='nwpu_teacher_5000it'):
+        run_nwpu_benchmark(
+            str(tmp_path / 'missing'), nwpu_root,
+            replace(settings, teacher_ckpt=str(tmp_path / 'none.pth')),
+            split_dir=nwpu_root)
 
 
 def test_stage_config_uses_the_split_and_sizes(nwpu_root, tmp_path):

@@ -2,9 +2,10 @@
 """The teacher-precision check: fp32 vs bf16 features of the real path."""
 import pytest
 
-from mmadmd.benchmarks.demo import DEMOS, DemoSettings, generate_data, stage_config
+from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
+                                     stage_config)
 from mmadmd.benchmarks.teacher_precision import (format_precision_error,
-                                           teacher_precision_error)
+                                                 teacher_precision_error)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 

@@ -1,6 +1,7 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """The drop-in fragment in a user's project, run by mmdet's own train.py
-and ``mim train mmdet``, exactly as the README prints it."""
+and ``mim train mmdet`` exactly as the README prints it, and by mmrotate's
+own train.py with the scope its comment names."""
 import glob
 import os
 import os.path as osp
@@ -9,6 +10,7 @@ import sys
 import textwrap
 
 import mmdet
+import mmrotate
 import pytest
 import torch
 from mmdet.registry import MODELS
@@ -104,6 +106,39 @@ def test_readme_recipe_runs_verbatim_in_mmdet(tmp_path, dior_root):
         assert 'distill.loss_admd_fpn' in log, cmd
         assert 'admd/weight_ratio' in log, cmd
         assert osp.exists(work_dir / 'last_checkpoint'), cmd
+
+
+def test_readme_recipe_runs_in_mmrotate(tmp_path, dota_split_root):
+    """The same recipe with rotated detectors, as its comment says (scope
+    'mmrotate'), through MMRotate's own train.py from another folder."""
+    project = tmp_path / 'project'
+    project.mkdir()
+    student = _tiny_detector('rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py',
+                             dota_split_root, 18)
+    student.dump(str(project / 'my_retinanet_r50.py'))
+    teacher = _tiny_detector(
+        'rotated-retinanet-rbox-le90_r101_fpn_1x_dota.py', dota_split_root,
+        34)
+    teacher.dump(str(project / 'my_retinanet_r101.py'))
+    [config] = readme_blocks('## Use ADMD in your own mmdet/mmrotate project',
+                             'python')
+    assert "_scope_='mmdet'),  # 'mmrotate' for rotated" in config
+    (project / 'my_admd.py').write_text(
+        config.replace("_scope_='mmdet'", "_scope_='mmrotate'"))
+    elsewhere = tmp_path / 'elsewhere'
+    init_default_scope('mmrotate')
+    from mmrotate.registry import MODELS as MMROTATE_MODELS
+    weights = {'state_dict': MMROTATE_MODELS.build(teacher.model).state_dict()}
+    (elsewhere / 'work_dirs' / 'teacher').mkdir(parents=True)
+    torch.save(weights, elsewhere / 'work_dirs' / 'teacher' / 'epoch_24.pth')
+    train = osp.join(osp.dirname(mmrotate.__file__), '.mim', 'tools',
+                     'train.py')
+    result = subprocess.run(
+        [sys.executable, train, '../project/my_admd.py', '--work-dir',
+         'work'], capture_output=True, text=True, timeout=600, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = open(glob.glob(str(elsewhere / 'work' / '*' / '*.log'))[0]).read()
+    assert 'distill.loss_admd_fpn' in log
 
 
 def test_config_model_names_the_fix_for_a_relative_path(tmp_path):

@@ -127,6 +127,13 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
         assert 'mmadmd' not in sys.modules and 'mmrazor' not in sys.modules
         print('DETECTIONS', len(result.pred_instances),
               type(result.pred_instances.bboxes).__name__)
+        if {scope!r} == 'mmdet':  # MMDetection's high-level inferencer
+            from mmdet.apis import DetInferencer
+            inferencer = DetInferencer(model={student_cfg!r},
+                                       weights={ckpt!r}, device='cpu')
+            out = inferencer({image!r}, no_save_vis=True, no_save_pred=True)
+            assert 'mmadmd' not in sys.modules, 'DetInferencer'
+            print('INFERENCER', sorted(out['predictions'][0]))
     """)
     out = subprocess.run([sys.executable, '-c', code],
                          capture_output=True,
@@ -134,6 +141,8 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'DETECTIONS' in out.stdout
+    if scope == 'mmdet':
+        assert "INFERENCER ['bboxes', 'labels', 'scores']" in out.stdout
     if family == 'retinanet':
         _check_wrong_checkpoints(student_cfg, ckpt,
                                  osp.join(work_dir, 'iter_3.pth'), cfg3,
@@ -184,6 +193,15 @@ def _check_wrong_checkpoints(student_cfg, student_ckpt, admd_ckpt, admd_cfg,
         env=dict(os.environ, PYTHONPATH=blocked, MMADMD_NO_STARTUP='1'))
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'pascal_voc/mAP' in out.stdout + out.stderr
+    # ... and its get_flops.py counts it (it builds the val dataloader too).
+    get_flops = osp.join(osp.dirname(mmdet.__file__), '.mim', 'tools',
+                         'analysis_tools', 'get_flops.py')
+    out = subprocess.run(
+        [sys.executable, get_flops, student_cfg, '--num-images', '1'],
+        capture_output=True, text=True, timeout=300, cwd=tmp,
+        env=dict(os.environ, PYTHONPATH=blocked, MMADMD_NO_STARTUP='1'))
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'Flops:' in out.stdout and 'Params:' in out.stdout, out.stdout
     # Exporting with a distillation config whose student is wider: an error.
     wider = Config(admd_cfg.to_dict())
     wider.model.architecture.neck.out_channels = 48

@@ -34,8 +34,9 @@ import json
 import os
 import os.path as osp
 
-from mmadmd.benchmarks.kd_cost import (DEFAULT_VARIANTS, SETUPS, benchmark_kd_cost,
-                                 format_costs, load_costs)
+from mmadmd.benchmarks.kd_cost import (DEFAULT_VARIANTS, SETUPS,
+                                       benchmark_kd_cost, format_costs,
+                                       load_costs)
 
 
 def parse_args() -> argparse.Namespace:

@@ -10,13 +10,12 @@ in the work dir. Finished runs are saved at once and skipped when the
 command is run again: an interrupted benchmark resumes.
 
 Sizes (default): 160 + 40 training scenes, 100 test scenes, 256 px; teacher
-1000 iterations (about 8 minutes); students 300 iterations (short: 150,
-3x: 900), batch 8; seeds 0 and 1, about 48 minutes each: under 2 hours on
-2 CPU cores (docs/benchmarks.md). Each more seed (``--seeds 0 1 2``) adds
-about 48 minutes; ``--extra`` adds 3x checks (no weight-increasing
-module, bf16 teacher, fp32 teacher channels-last as a rounding control),
-the rounding control at 1x, the bf16 teacher in the default layout at 1x
-and 3x, and two loss weights (1 and 10), about 41 minutes per seed.
+1000 iterations; students 300 iterations (short: 150, 3x: 900), batch 8;
+seeds 0 and 1 (the measured times: docs/benchmarks.md). ``--seeds 0 1 2``
+adds a seed; ``--extra`` adds 3x checks (no weight-increasing module, bf16
+teacher, fp32 teacher channels-last as a rounding control), the rounding
+control at 1x, the bf16 teacher in the default layout at 1x and 3x, and two
+loss weights (1 and 10).
 
 Examples:
     python tools/analysis/mini_benchmark.py
@@ -32,7 +31,7 @@ import argparse
 from dataclasses import replace
 
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
-                                        default_runs, run_mini_benchmark)
+                                              default_runs, run_mini_benchmark)
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,8 +53,7 @@ def parse_args() -> argparse.Namespace:
         '--extra',
         action='store_true',
         help='also the extra runs (' +
-        ', '.join(run.key for run in all_runs() if run.extra) +
-        '; about 41 minutes per seed)')
+        ', '.join(run.key for run in all_runs() if run.extra) + ')')
     parser.add_argument('--seeds', nargs='+', type=int, help='default: 0 1')
     parser.add_argument(
         '--teacher-iters', type=int, help='default: 1000')

@@ -4,7 +4,7 @@ NWPU VHR-10, on CPU, from random initialization.
 
 Trains the teacher of ``configs/benchmark_nwpu`` (RetinaNet, half-width
 ResNet-34) once on the shipped split's train images, validating it as it
-trains; then the student (quarter-width ResNet-18) alone and with each
+trains (or, with ``--teacher-ckpt``, evaluates given teacher weights); then the student (quarter-width ResNet-18) alone and with each
 method on the same budget, for each seed, plus ADMD on a 3x schedule with
 and without the weight-increasing module. Every student is evaluated on the
 val split (choose settings there) and the test split (report those).
@@ -15,7 +15,8 @@ results are in docs/benchmarks.md.
 
 Examples:
     python tools/analysis/nwpu_benchmark.py \\
-        --data-root ../shared/data/NWPU_VHR-10
+        --data-root ../shared/data/NWPU_VHR-10 \\
+        --teacher-ckpt docs/benchmarks/nwpu_teacher_5000it.pth
     python tools/analysis/nwpu_benchmark.py --data-root DATA \\
         --runs student admd pkd --seeds 0 1 2
     python tools/analysis/nwpu_benchmark.py --data-root DATA --extra
@@ -30,7 +31,7 @@ from dataclasses import replace
 from mmengine.config import DictAction
 
 from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
-                                        nwpu_runs, run_nwpu_benchmark)
+                                              nwpu_runs, run_nwpu_benchmark)
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,6 +74,11 @@ def parse_args() -> argparse.Namespace:
         help='start the teacher from these weights (e.g. '
         'docs/benchmarks/nwpu_teacher.pth) and train it --teacher-iters more')
     parser.add_argument(
+        '--teacher-ckpt',
+        help='use these trained teacher weights (e.g. the shipped '
+        'docs/benchmarks/nwpu_teacher_5000it.pth) instead of training the '
+        'teacher: it is only evaluated, once')
+    parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
     return parser.parse_args()
@@ -86,7 +92,8 @@ def main() -> None:
         student_iters=args.student_iters,
         seeds=tuple(args.seeds) if args.seeds else None,
         cfg_options=dict(args.cfg_options) or None,
-        teacher_init=args.teacher_init)
+        teacher_init=args.teacher_init,
+        teacher_ckpt=args.teacher_ckpt)
     settings = replace(
         settings, **{k: v for k, v in changes.items() if v is not None})
     work_dir = args.work_dir or \

@@ -27,7 +27,7 @@ import os.path as osp
 from mmengine.config import Config
 
 from mmadmd.benchmarks.teacher_precision import (format_precision_error,
-                                           teacher_precision_error)
+                                                 teacher_precision_error)
 from mmadmd.utils import add_cfg_options, no_pretrained_options
 
 

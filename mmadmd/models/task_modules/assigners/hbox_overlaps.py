@@ -13,7 +13,7 @@ class HBoxOverlaps2D:
     The same values as mmrotate's ``FakeRBboxOverlaps2D`` (mmrotate's "hbox"
     assignment), which computes them with the rotated-IoU op
     ``box_iou_rotated``; on a CPU that op dominates a rotated RetinaNet step
-    (about 0.4 s per 256 px image). mmadmd's rotated demo uses this one.
+    (timings: docs/DEVELOPMENT.md). mmadmd's rotated demo uses this one.
 
     Examples:
         >>> iou = HBoxOverlaps2D()
