@@ -15,7 +15,8 @@ DIOR is released as::
   with mmdet's ``VOCMetric`` (VOC mAP@0.5).
 * Oriented boxes (DIOR-R): mmrotate's own ``DIORDataset`` reads this layout
   as it is; only ``data_prefix`` must name the image folder of the split (see
-  :data:`DIOR_R_EXAMPLE_CFG`). Evaluate it with mmrotate's ``DOTAMetric``.
+  ``configs/_base_/datasets/dior_r.py``). Evaluate it with mmrotate's
+  ``DOTAMetric``.
   Note that mmrotate orders the classes differently (``expressway-*`` before
   ``dam``) and lower-cases them, so its label ids are not
   :class:`DIORHBBDataset`'s.
@@ -30,7 +31,7 @@ from mmengine.fileio import exists, list_from_file
 from mmadmd.registry import DATASETS
 from .file_errors import NameFileOnError
 
-__all__ = ['DIOR_CLASSES', 'DIOR_R_EXAMPLE_CFG', 'DIORHBBDataset']
+__all__ = ['DIOR_CLASSES', 'DIORHBBDataset']
 
 #: The 20 DIOR categories, in the order of the DIOR paper, spelled as the
 #: release's XML files spell them (matching is case-insensitive).
@@ -39,63 +40,6 @@ DIOR_CLASSES = ('airplane', 'airport', 'baseballfield', 'basketballcourt',
                 'Expressway-toll-station', 'golffield', 'groundtrackfield',
                 'harbor', 'overpass', 'ship', 'stadium', 'storagetank',
                 'tenniscourt', 'trainstation', 'vehicle', 'windmill')
-
-#: DIOR-R (oriented boxes) through mmrotate's ``DIORDataset``: the defaults
-#: already fit the release (``ann_subdir='Annotations/Oriented Bounding
-#: Boxes/'`` under ``data_root``, ``<robndbox>`` corners, case-insensitive
-#: names); each split needs the image folder it lives in. Boxes are 8-value
-#: polygons (``qbox``), converted to ``rbox`` in the pipeline. A complete
-#: config fragment: ``Config.fromstring(DIOR_R_EXAMPLE_CFG, '.py')`` parses.
-DIOR_R_EXAMPLE_CFG = """\
-dior_r_root = 'data/DIOR/'
-train_pipeline = [
-    dict(type='mmdet.LoadImageFromFile'),
-    dict(type='mmdet.LoadAnnotations', with_bbox=True, box_type='qbox'),
-    dict(type='mmrotate.ConvertBoxType',
-         box_type_mapping=dict(gt_bboxes='rbox')),
-    dict(type='mmdet.Resize', scale=(800, 800), keep_ratio=True),
-    dict(type='mmdet.RandomFlip', prob=0.75,
-         direction=['horizontal', 'vertical', 'diagonal']),
-    dict(type='mmdet.PackDetInputs')
-]
-test_pipeline = [
-    dict(type='mmdet.LoadImageFromFile'),
-    dict(type='mmdet.Resize', scale=(800, 800), keep_ratio=True),
-    # after Resize: the metric compares boxes at the original scale
-    dict(type='mmdet.LoadAnnotations', with_bbox=True, box_type='qbox'),
-    dict(type='mmrotate.ConvertBoxType',
-         box_type_mapping=dict(gt_bboxes='rbox')),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
-train_dataloader = dict(
-    batch_size=2, num_workers=2, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='ConcatDataset',
-        datasets=[
-            dict(type='mmrotate.DIORDataset',
-                 data_root=dior_r_root,
-                 ann_file=f'ImageSets/Main/{split}.txt',
-                 data_prefix=dict(img_path='JPEGImages-trainval'),
-                 filter_cfg=dict(filter_empty_gt=True),
-                 pipeline=train_pipeline) for split in ('train', 'val')
-        ]))
-val_dataloader = dict(
-    batch_size=1, num_workers=2, persistent_workers=True, drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='mmrotate.DIORDataset',
-        data_root=dior_r_root,
-        ann_file='ImageSets/Main/test.txt',
-        data_prefix=dict(img_path='JPEGImages-test'),
-        test_mode=True,
-        pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='mmrotate.DOTAMetric', metric='mAP')
-test_evaluator = val_evaluator
-"""
 
 
 @DATASETS.register_module()

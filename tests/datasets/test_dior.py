@@ -17,8 +17,8 @@ from mmengine.config import Config
 from mmengine.structures import InstanceData
 
 # Imported directly: the package __init__ wiring is not needed.
-from mmadmd.datasets.dior import (DIOR_CLASSES, DIOR_R_EXAMPLE_CFG,
-                                  DIORHBBDataset)
+from mmadmd.datasets.dior import DIOR_CLASSES, DIORHBBDataset
+from mmadmd.utils import config_path, walk_dicts
 
 
 IMG_SIZE = 64
@@ -378,14 +378,18 @@ def test_all_filtered_out_is_an_error(tmp_path):
 
 
 def _dior_r_cfg(root: str) -> Config:
-    cfg = Config.fromstring(DIOR_R_EXAMPLE_CFG, '.py')
+    """The shipped DIOR-R data piece (configs/_base_/datasets/dior_r.py)."""
+    cfg = Config(Config.fromfile(config_path('_base_', 'datasets',
+                                             'dior_r.py')).dior_r_data)
+    for node in walk_dicts(cfg._cfg_dict):  # for merging over a config
+        node.pop('_delete_', None)
     for ds in cfg.train_dataloader.dataset.datasets:
         ds.data_root = root
     cfg.val_dataloader.dataset.data_root = root
     return cfg
 
 
-def test_dior_r_example_config_with_mmrotate(dior_root):
+def test_dior_r_config_piece_with_mmrotate(dior_root):
     from mmrotate.registry import DATASETS as ROTATE_DATASETS
     cfg = _dior_r_cfg(dior_root)
 
