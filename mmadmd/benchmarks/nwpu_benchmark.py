@@ -27,7 +27,7 @@ from mmengine.runner import Runner
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
                                               method_runs, write_table)
-from mmadmd.utils import config_path
+from mmadmd.utils import adapt_data, config_path
 
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
 CONFIGS = ('retinanet_r34-w32_fpn_cpu_nwpu.py',
@@ -159,18 +159,16 @@ def nwpu_stage_config(name: str,
         ``test_*`` the test split.
     """
     cfg = load_config(config_path('benchmark_nwpu', name))
+    adapt_data(cfg, data_root, (settings.scale, settings.scale),
+               settings.batch_size)
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
-        dataset.data_root = data_root
         if split_dir is not None:
             dataset.ann_file = osp.join(split_dir,
                                         osp.basename(dataset.ann_file))
         for step in dataset.pipeline:
-            if step.type in ('Resize', 'RandomResize'):
-                step.scale = (settings.scale, settings.scale)
             if step.type == 'RandomCrop':
                 step.crop_size = (settings.crop, settings.crop)
-    cfg.train_dataloader.batch_size = settings.batch_size
     cfg.merge_from_dict(settings.cfg_options)
     set_budget(cfg, work_dir, iters, seed, val_interval or iters)
     # Students are validated alone (the teacher's own metrics are in the
