@@ -82,6 +82,17 @@ def method_runs(methods: Sequence[str]) -> List[BenchmarkRun]:
     return [BenchmarkRun(m, METHOD_NAMES[m], 'methods', m) for m in methods]
 
 
+def drop_weights(run_dir: str) -> None:
+    """Delete a finished run's checkpoints; its logs stay.
+
+    Args:
+        run_dir (str): The run's work dir.
+    """
+    for name in os.listdir(run_dir):
+        if name.endswith('.pth') or name == 'last_checkpoint':
+            os.remove(osp.join(run_dir, name))
+
+
 def all_runs() -> List[BenchmarkRun]:
     """Every run the benchmark knows, baseline first, extra runs last."""
     run = BenchmarkRun
@@ -445,15 +456,13 @@ def run_mini_benchmark(work_dir: str,
             seconds=time.time() - start,
             iters=cfg.train_cfg.max_iters)
         save()
-        for ckpt in os.listdir(run_dir):  # keep logs, drop weights
-            if ckpt.endswith('.pth') or ckpt == 'last_checkpoint':
-                os.remove(osp.join(run_dir, ckpt))
+        drop_weights(run_dir)
     save()
     return results
 
 
 __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
-    'apply_distill_run', 'default_runs', 'method_runs',
+    'apply_distill_run', 'default_runs', 'drop_weights', 'method_runs',
     'run_config', 'run_mini_benchmark', 'summarize', 'write_table'
 ]

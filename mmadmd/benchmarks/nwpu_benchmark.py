@@ -26,7 +26,8 @@ from mmengine.runner import Runner
 
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
-                                              method_runs, write_table)
+                                              drop_weights, method_runs,
+                                              write_table)
 from mmadmd.utils import adapt_data, config_path
 
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
@@ -354,14 +355,12 @@ def run_nwpu_benchmark(work_dir: str,
         result.pop('checkpoint')
         results['runs'][key] = result
         save()
-        for ckpt in os.listdir(run_dir):  # keep logs, drop weights
-            if ckpt.endswith('.pth') or ckpt == 'last_checkpoint':
-                os.remove(osp.join(run_dir, ckpt))
+        drop_weights(run_dir)
     save()
     return results
 
 
 __all__ = [
-    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'nwpu_runs', 'nwpu_stage_config',
-    'run_nwpu_benchmark', 'train_stage'
+    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'nwpu_runs',
+    'nwpu_stage_config', 'run_nwpu_benchmark', 'train_stage'
 ]
