@@ -93,6 +93,46 @@ def drop_weights(run_dir: str) -> None:
             os.remove(osp.join(run_dir, name))
 
 
+def pending_runs(results: Dict, runs: Sequence[BenchmarkRun],
+                 seeds: Sequence[int]) -> List[Tuple[int, BenchmarkRun]]:
+    """The ``(seed, run)`` pairs without a result yet, seed by seed."""
+    return [(seed, run) for seed in seeds for run in runs
+            if f'{run.key}/seed{seed}' not in results['runs']]
+
+
+TrainOne = Callable[[BenchmarkRun, int, str], Dict]
+
+
+def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
+                  work_dir: str, train_one: TrainOne,
+                  save: Callable[[], None],
+                  log: Callable[[str], None]) -> None:
+    """Train the pending runs one by one, saving after each.
+
+    Args:
+        todo (Sequence[tuple]): ``(seed, run)`` pairs, from
+            :func:`pending_runs`.
+        results (dict): The benchmark's results; each run's result goes to
+            ``results['runs']['<key>/seed<seed>']``.
+        work_dir (str): The benchmark's folder; a run trains in
+            ``<work_dir>/<key>/seed<seed>`` and its weights are deleted
+            once its result is saved.
+        train_one (callable): ``(run, seed, run_dir) -> result dict``.
+        save (callable): Writes the results (an interrupted benchmark
+            resumes from them).
+        log (callable): Where progress goes.
+    """
+    log(f'{len(todo)} runs to do, '
+        f"{len(results['runs'])} done before (in {work_dir})")
+    for idx, (seed, run) in enumerate(todo):
+        run_dir = osp.join(work_dir, run.key, f'seed{seed}')
+        log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
+        results['runs'][f'{run.key}/seed{seed}'] = train_one(
+            run, seed, run_dir)
+        save()
+        drop_weights(run_dir)
+
+
 def all_runs() -> List[BenchmarkRun]:
     """Every run the benchmark knows, baseline first, extra runs last."""
     run = BenchmarkRun
@@ -182,17 +222,36 @@ class BenchmarkSettings:
             seeds=(0, ))
 
 
-def _load_results(path: str, settings: BenchmarkSettings) -> Dict:
-    wanted = asdict(settings.data)
+def load_results(path: str, wanted: Dict, **fields) -> Dict:
+    """A benchmark's saved results, or new empty ones.
+
+    Args:
+        path (str): Its ``results.json``.
+        wanted (dict): What the results depend on (the settings, all but
+            the seeds): results saved with other settings are an error,
+            never mixed.
+        **fields: Further keys of new results (e.g. ``data_root``).
+
+    Returns:
+        dict: ``settings``, the ``fields``, ``teacher`` and ``runs``.
+    """
     if not osp.exists(path):
-        return dict(settings=wanted, teacher=None, runs={})
-    results = json.load(open(path))
+        return dict(settings=wanted, **fields, teacher=None, runs={})
+    with open(path) as f:
+        results = json.load(f)
     if results.get('settings') != wanted:
         raise ValueError(
             f'{path} holds results of other settings '
-            f"({results.get('settings')}); use another --work-dir, or "
-            'delete it to start over.')
+            f"({results.get('settings')}, not {wanted}); use another "
+            '--work-dir, or delete it to start over.')
     return results
+
+
+def save_results(path: str, results: Dict) -> None:
+    """Write ``results`` to ``path`` as JSON, never half-written."""
+    with open(path + '.tmp', 'w') as f:
+        json.dump(results, f, indent=2)
+    os.replace(path + '.tmp', path)
 
 
 def run_config(run: BenchmarkRun, seed: int, work_dir: str, data_root: str,
@@ -411,20 +470,17 @@ def run_mini_benchmark(work_dir: str,
     data = settings.data
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, 'results.json')
-    results = _load_results(path, settings)
+    results = load_results(path, asdict(settings.data))
 
     def save() -> None:
-        with open(path + '.tmp', 'w') as f:
-            json.dump(results, f, indent=2)
-        os.replace(path + '.tmp', path)  # never a half-written file
+        save_results(path, results)
         write_table(work_dir, results, all_runs())
 
     teacher_cfg = DEMOS['dior'][0][0]
     map_key = DEMOS['dior'][1]
     teacher_ckpt = osp.join(work_dir, 'teacher',
                             f'iter_{data.teacher_iters}.pth')
-    todo = [(seed, run) for seed in settings.seeds for run in runs
-            if f'{run.key}/seed{seed}' not in results['runs']]
+    todo = pending_runs(results, runs, settings.seeds)
     # Scenes and the teacher's checkpoint serve training only: with every
     # run done the table is rebuilt from results.json alone (e.g. a copy of
     # docs/benchmarks/mini_benchmark.json), without writing scenes or
@@ -442,27 +498,23 @@ def run_mini_benchmark(work_dir: str,
             seconds=stage.seconds,
             iters=data.teacher_iters)
         save()
-    log(f'{len(todo)} runs to do, '
-        f"{len(results['runs'])} done before (in {path})")
-    for idx, (seed, run) in enumerate(todo):
-        key = f'{run.key}/seed{seed}'
-        run_dir = osp.join(work_dir, run.key, f'seed{seed}')
-        log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
+    def train_one(run: BenchmarkRun, seed: int, run_dir: str) -> Dict:
         cfg = run_config(run, seed, run_dir, data_root, data, teacher_ckpt)
         start = time.time()
         stage = train_and_test(f'{run.key} s{seed}', cfg)
-        results['runs'][key] = dict(
+        return dict(
             mAP=stage.metrics[map_key],
             seconds=time.time() - start,
             iters=cfg.train_cfg.max_iters)
-        save()
-        drop_weights(run_dir)
+
+    train_pending(todo, results, work_dir, train_one, save, log)
     save()
     return results
 
 
 __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
-    'apply_distill_run', 'default_runs', 'drop_weights', 'method_runs',
-    'run_config', 'run_mini_benchmark', 'summarize', 'write_table'
+    'apply_distill_run', 'default_runs', 'drop_weights', 'load_results',
+    'method_runs', 'pending_runs', 'run_config', 'run_mini_benchmark',
+    'save_results', 'summarize', 'train_pending', 'write_table'
 ]

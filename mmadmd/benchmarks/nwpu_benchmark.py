@@ -26,8 +26,9 @@ from mmengine.runner import Runner
 
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
-                                              drop_weights, method_runs,
-                                              write_table)
+                                              load_results, method_runs,
+                                              pending_runs, save_results,
+                                              train_pending, write_table)
 from mmadmd.utils import adapt_data, config_path
 
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
@@ -118,6 +119,10 @@ def nwpu_runs() -> List[BenchmarkRun]:
             loss=dict(tau=2.0), extra=True),
         run('admd-tau4', 'ADMD, tau 4', 'ablations', 'admd',
             loss=dict(tau=4.0), extra=True),
+        # Near-uniform mask (exp(dn / 16) varies little): is it the
+        # discrepancy weighting that helps, or the loss it weights?
+        run('admd-tau16', 'ADMD, tau 16', 'ablations', 'admd',
+            loss=dict(tau=16.0), extra=True),
         run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
             loss=dict(loss_weight=1.0), extra=True),
         run('admd-w10', 'ADMD, loss_weight 10', 'ablations', 'admd',
@@ -245,21 +250,6 @@ def evaluate_teacher(cfg: Config, checkpoint: str) -> Dict:
         checkpoint=checkpoint)
 
 
-def _load_results(path: str, settings: NWPUSettings, data_root: str,
-                  split_dir: Optional[str]) -> Dict:
-    wanted = dict(settings.trained_with(), split_dir=split_dir)
-    if not osp.exists(path):
-        return dict(settings=wanted, data_root=data_root, teacher=None,
-                    runs={})
-    results = json.load(open(path))
-    if results.get('settings') != wanted:
-        raise ValueError(
-            f'{path} holds results of other settings '
-            f"({results.get('settings')}, not {wanted}); use another "
-            '--work-dir, or delete it to start over.')
-    return results
-
-
 def run_nwpu_benchmark(work_dir: str,
                        data_root: str,
                        settings: Optional[NWPUSettings] = None,
@@ -290,13 +280,13 @@ def run_nwpu_benchmark(work_dir: str,
     data_root = osp.abspath(data_root)
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, 'results.json')
-    results = _load_results(path, settings, data_root, split_dir)
+    results = load_results(
+        path, dict(settings.trained_with(), split_dir=split_dir),
+        data_root=data_root)
     teacher_cfg, student_cfg, admd_cfg = CONFIGS
 
     def save() -> None:
-        with open(path + '.tmp', 'w') as f:
-            json.dump(results, f, indent=2)
-        os.replace(path + '.tmp', path)  # never a half-written file
+        save_results(path, results)
         write_table(work_dir, results, nwpu_runs())
         val = dict(results, runs={
             k: dict(v, mAP=v['val_mAP']) for k, v in results['runs'].items()
@@ -307,8 +297,7 @@ def run_nwpu_benchmark(work_dir: str,
 
     teacher_ckpt = settings.teacher_ckpt or osp.join(
         work_dir, 'teacher', f'iter_{settings.teacher_iters}.pth')
-    todo = [(seed, run) for seed in settings.seeds for run in runs
-            if f'{run.key}/seed{seed}' not in results['runs']]
+    todo = pending_runs(results, runs, settings.seeds)
     if settings.teacher_ckpt:
         if results['teacher'] is None:
             log(f'teacher: {teacher_ckpt}, evaluated (not trained)')
@@ -339,12 +328,7 @@ def run_nwpu_benchmark(work_dir: str,
         f'{results["teacher"]["val_mAP"]:.3f}; val curve '
         + ', '.join(f'{it}: {m:.3f}'
                     for it, m in results['teacher']['val_curve']))
-    log(f'{len(todo)} runs to do, '
-        f"{len(results['runs'])} done before (in {path})")
-    for idx, (seed, run) in enumerate(todo):
-        key = f'{run.key}/seed{seed}'
-        run_dir = osp.join(work_dir, run.key, f'seed{seed}')
-        log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
+    def train_one(run: BenchmarkRun, seed: int, run_dir: str) -> Dict:
         iters = max(1, round(settings.student_iters * run.schedule))
         name = student_cfg if run.method == 'student' else admd_cfg
         cfg = nwpu_stage_config(name, run_dir, data_root, settings, iters,
@@ -353,9 +337,9 @@ def run_nwpu_benchmark(work_dir: str,
             apply_distill_run(cfg, run, teacher_ckpt)
         result = train_stage(f'{run.key} s{seed}', cfg)
         result.pop('checkpoint')
-        results['runs'][key] = result
-        save()
-        drop_weights(run_dir)
+        return result
+
+    train_pending(todo, results, work_dir, train_one, save, log)
     save()
     return results
 

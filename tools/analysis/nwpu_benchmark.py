@@ -4,8 +4,9 @@ NWPU VHR-10, on CPU, from random initialization.
 
 Trains the teacher of ``configs/benchmark_nwpu`` (RetinaNet, half-width
 ResNet-34) once on the shipped split's train images, validating it as it
-trains (or, with ``--teacher-ckpt``, evaluates given teacher weights); then the student (quarter-width ResNet-18) alone and with each
-method on the same budget, for each seed, plus ADMD on a 3x schedule with
+trains (or, with ``--teacher-ckpt``, evaluates given teacher weights);
+then the student (quarter-width ResNet-18) alone and with each method on
+the same budget, for each seed, plus ADMD on a 3x schedule with
 and without the weight-increasing module. Every student is evaluated on the
 val split (choose settings there) and the test split (report those).
 Writes ``results.md`` / ``results.png`` (test), ``results_val.md`` and
