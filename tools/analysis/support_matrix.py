@@ -52,8 +52,12 @@ def main() -> None:
             'student and ResNet-34 teacher where it uses a ResNet (else '
             'the zoo model), two SGD iterations on synthetic images, alone '
             'and with `configs/_base_/admd_fpn.py` (ADMD on every level of '
-            '`neck`). "student alone fails on CPU" is not an ADMD '
-            'failure.\n\n')
+            '`neck`). A student that fails alone is not an ADMD failure; '
+            '"needs CUDA" marks a family whose own head or assigner calls '
+            'an mmcv op without a CPU kernel (mmcv\'s `convex_iou` for the '
+            'RepPoints-based rotated families), so it cannot be trained on '
+            'CPU at all. Rotated IoU losses, also CUDA-only, are swapped for '
+            'a CPU loss (last column) in this table only.\n\n')
         f.write(matrix_markdown(results))
         f.write('\n## Heterogeneous pairs\n\n')
         f.write(pairs_markdown(pairs))
