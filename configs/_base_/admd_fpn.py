@@ -37,8 +37,10 @@ admd_model = dict(
     # (and channels-last, see `teacher_channels_last`).
     type='PrecisionFpnTeacherDistill',
     teacher_precision='fp32',
-    architecture=None,  # the student: set it (a model dict or cfg_path)
-    teacher=None,  # the teacher: set it (a model dict or cfg_path)
+    # set both: a model dict, or dict(type='ConfigModel', config=<file>)
+    # (mmrazor's cfg_path takes only 'pkg::' paths, not your own files)
+    architecture=None,  # the student
+    teacher=None,  # the teacher
     teacher_ckpt=None,  # --cfg-options model.teacher_ckpt=teacher.pth
     distiller=dict(
         type='ConfigurableDistiller',

@@ -82,13 +82,16 @@ def method_runs(methods: Sequence[str]) -> List[BenchmarkRun]:
     return [BenchmarkRun(m, METHOD_NAMES[m], 'methods', m) for m in methods]
 
 
-def drop_weights(run_dir: str) -> None:
+def drop_weights(run_dir: str, keep: Sequence[str] = ()) -> None:
     """Delete a finished run's checkpoints; its logs stay.
 
     Args:
         run_dir (str): The run's work dir.
+        keep (Sequence[str]): File names to keep.
     """
     for name in os.listdir(run_dir):
+        if name in keep:
+            continue
         if name.endswith('.pth') or name == 'last_checkpoint':
             os.remove(osp.join(run_dir, name))
 
@@ -106,7 +109,8 @@ TrainOne = Callable[[BenchmarkRun, int, str], Dict]
 def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
                   work_dir: str, train_one: TrainOne,
                   save: Callable[[], None],
-                  log: Callable[[str], None]) -> None:
+                  log: Callable[[str], None],
+                  keep_final: bool = False) -> None:
     """Train the pending runs one by one, saving after each.
 
     Args:
@@ -121,16 +125,20 @@ def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
         save (callable): Writes the results (an interrupted benchmark
             resumes from them).
         log (callable): Where progress goes.
+        keep_final (bool): Keep each run's final checkpoint
+            (``iter_<iters>.pth``, ``iters`` from its result), e.g. to look
+            at the trained student's masks.
     """
     log(f'{len(todo)} runs to do, '
         f"{len(results['runs'])} done before (in {work_dir})")
     for idx, (seed, run) in enumerate(todo):
         run_dir = osp.join(work_dir, run.key, f'seed{seed}')
         log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
-        results['runs'][f'{run.key}/seed{seed}'] = train_one(
-            run, seed, run_dir)
+        result = train_one(run, seed, run_dir)
+        results['runs'][f'{run.key}/seed{seed}'] = result
         save()
-        drop_weights(run_dir)
+        drop_weights(
+            run_dir, [f"iter_{result['iters']}.pth"] if keep_final else [])
 
 
 def all_runs() -> List[BenchmarkRun]:

@@ -261,8 +261,8 @@ def run_nwpu_benchmark(work_dir: str,
     Args:
         work_dir (str): Output folder: ``results.{json,md,png}``,
             ``results_val.md``, the teacher's folder (its checkpoint is kept
-            and reused) and one folder per run (weights deleted after
-            testing).
+            and reused) and one folder per run (only its final weights are
+            kept).
         data_root (str): The NWPU VHR-10 release folder.
         settings (NWPUSettings, optional): Sizes and seeds; the documented
             defaults when None.
@@ -339,7 +339,10 @@ def run_nwpu_benchmark(work_dir: str,
         result.pop('checkpoint')
         return result
 
-    train_pending(todo, results, work_dir, train_one, save, log)
+    # Students are small: their final weights stay, to look at where a
+    # trained student's mask puts its weight (mask_statistics.py).
+    train_pending(
+        todo, results, work_dir, train_one, save, log, keep_final=True)
     save()
     return results
 

@@ -38,9 +38,13 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
         for run in default_nwpu_runs():
             assert f'| {run.name} |' in table
     assert cv2.imread(osp.join(work_dir, 'results.png')) is not None
-    # the teacher's checkpoint is kept for later runs, students' are not
+    # the teacher's checkpoint is kept for later runs; of the students'
+    # only the final weights (to look at a trained student's masks)
     assert osp.exists(osp.join(work_dir, 'teacher', 'iter_2.pth'))
-    assert not osp.exists(osp.join(work_dir, 'admd', 'seed0', 'iter_2.pth'))
+    assert osp.exists(osp.join(work_dir, 'admd', 'seed0', 'iter_2.pth'))
+    assert osp.exists(osp.join(work_dir, 'admd-3x', 'seed0', 'iter_6.pth'))
+    assert not osp.exists(osp.join(work_dir, 'admd', 'seed0',
+                                   'last_checkpoint'))
     before = json.load(open(osp.join(work_dir, 'results.json')))
     lines = []
     again = run_nwpu_benchmark(work_dir, nwpu_root, settings,
