@@ -320,6 +320,25 @@ def apply_distill_run(cfg: Config, run: BenchmarkRun,
     return cfg
 
 
+def paired_difference(maps: Dict[int, float],
+                      ref_maps: Dict[int, float]) -> Optional[tuple]:
+    """Mean and std of the per-seed differences ``maps - ref_maps``.
+
+    Args:
+        maps (dict): Seed -> mAP of a run.
+        ref_maps (dict): Seed -> mAP of the run it is compared with.
+
+    Returns:
+        tuple | None: ``(mean, std, number of seeds)`` over the seeds both
+        have (std 0 for one seed); None when they share no seed.
+    """
+    diffs = [maps[s] - ref_maps[s] for s in sorted(maps) if s in ref_maps]
+    if not diffs:
+        return None
+    return (statistics.mean(diffs),
+            statistics.stdev(diffs) if len(diffs) > 1 else 0.0, len(diffs))
+
+
 def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
     """Mean and std of mAP per run, over the seeds done so far.
 
@@ -353,13 +372,7 @@ def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
         ref_row = rows.get(ref.key) if ref else None
         if ref_row is None or ref_row is row:
             return None
-        diffs = [row['maps'][s] - ref_row['maps'][s]
-                 for s in sorted(row['maps']) if s in ref_row['maps']]
-        if not diffs:
-            return None
-        return (statistics.mean(diffs),
-                statistics.stdev(diffs) if len(diffs) > 1 else 0.0,
-                len(diffs))
+        return paired_difference(row['maps'], ref_row['maps'])
 
     def reference(run: BenchmarkRun, method: str) -> Optional[BenchmarkRun]:
         return next((r for r in runs if r.method == method and not r.loss
@@ -377,15 +390,18 @@ def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
     return list(rows.values())
 
 
-def _delta(paired: Optional[tuple]) -> str:
+def format_delta(paired: Optional[tuple]) -> str:
+    """``'+0.012 ± 0.034 (3)'`` for :func:`paired_difference`'s result
+    (``''`` for None)."""
     if paired is None:
         return ''
     mean, std, n = paired
     return f'{mean:+.3f} ± {std:.3f} ({n})'
 
 
-def _per_seed(maps: Dict[int, float]) -> str:
-    # Seed by seed: a mean over a few seeds hides which seeds a run lost.
+def format_per_seed(maps: Dict[int, float]) -> str:
+    """``'s0 0.123, s1 0.145'``: seed by seed, since a mean over a few
+    seeds hides which seeds a run lost."""
     return ', '.join(f's{seed} {maps[seed]:.3f}' for seed in sorted(maps))
 
 
@@ -406,9 +422,10 @@ def write_table(work_dir: str,
     for row in rows:
         lines.append(f"| {row['group']} | {row['name']} | {row['iters']} | "
                      f"{row['mean']:.3f} ± {row['std']:.3f} | {row['n']} | "
-                     f"{_per_seed(row['maps'])} | "
-                     f"{_delta(row['vs_student'])} | "
-                     f"{_delta(row['vs_admd'])} | {row['seconds']:.0f} |")
+                     f"{format_per_seed(row['maps'])} | "
+                     f"{format_delta(row['vs_student'])} | "
+                     f"{format_delta(row['vs_admd'])} | "
+                     f"{row['seconds']:.0f} |")
     teacher = results.get('teacher')
     header = ''
     if teacher:
@@ -522,7 +539,8 @@ def run_mini_benchmark(work_dir: str,
 
 __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
-    'apply_distill_run', 'default_runs', 'drop_weights', 'load_results',
-    'method_runs', 'pending_runs', 'run_config', 'run_mini_benchmark',
-    'save_results', 'summarize', 'train_pending', 'write_table'
+    'apply_distill_run', 'default_runs', 'drop_weights', 'format_delta',
+    'format_per_seed', 'load_results', 'method_runs', 'paired_difference',
+    'pending_runs', 'run_config', 'run_mini_benchmark', 'save_results',
+    'summarize', 'train_pending', 'write_table'
 ]

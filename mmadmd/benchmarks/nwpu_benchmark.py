@@ -25,10 +25,13 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
-from mmadmd.benchmarks.mini_benchmark import (BenchmarkRun, apply_distill_run,
-                                              load_results, method_runs,
+from mmadmd.benchmarks.mini_benchmark import (METHOD_NAMES, BenchmarkRun,
+                                              apply_distill_run, format_delta,
+                                              format_per_seed, load_results,
+                                              method_runs, paired_difference,
                                               pending_runs, save_results,
-                                              train_pending, write_table)
+                                              summarize, train_pending,
+                                              write_table)
 from mmadmd.utils import adapt_data, config_path
 
 #: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
@@ -123,6 +126,9 @@ def nwpu_runs() -> List[BenchmarkRun]:
         # discrepancy weighting that helps, or the loss it weights?
         run('admd-tau16', 'ADMD, tau 16', 'ablations', 'admd',
             loss=dict(tau=16.0), extra=True),
+        run('admd-tau4-constant', 'ADMD, tau 4, no weight increasing',
+            'ablations', 'admd', loss=dict(tau=4.0),
+            hook=dict(mode='constant'), extra=True),
         run('admd-w1', 'ADMD, loss_weight 1', 'ablations', 'admd',
             loss=dict(loss_weight=1.0), extra=True),
         run('admd-w10', 'ADMD, loss_weight 10', 'ablations', 'admd',
@@ -250,6 +256,37 @@ def evaluate_teacher(cfg: Config, checkpoint: str) -> Dict:
         checkpoint=checkpoint)
 
 
+def lead_table(results: Dict,
+               keys: Sequence[str],
+               against: str = 'pkd') -> str:
+    """The README's table: test mAP of some runs, with paired differences
+    to the student alone and to another method.
+
+    Args:
+        results (dict): The benchmark's results (``results.json``).
+        keys (Sequence[str]): Run keys, in row order.
+        against (str): Key of the run the last column compares with.
+
+    Returns:
+        str: A Markdown table.
+    """
+    rows = {row['key']: row for row in summarize(results, nwpu_runs())}
+    ref = METHOD_NAMES.get(against, against)
+    lines = [
+        f'| run | test mAP | per seed | vs student alone | vs {ref} |',
+        '|---|---|---|---|---|'
+    ]
+    for key in keys:
+        row = rows[key]
+        vs_ref = paired_difference(row['maps'], rows[against]['maps']) \
+            if key != against else None
+        lines.append(
+            f"| {row['name']} | {row['mean']:.3f} ± {row['std']:.3f} | "
+            f"{format_per_seed(row['maps'])} | "
+            f"{format_delta(row['vs_student'])} | {format_delta(vs_ref)} |")
+    return '\n'.join(lines) + '\n'
+
+
 def run_nwpu_benchmark(work_dir: str,
                        data_root: str,
                        settings: Optional[NWPUSettings] = None,
@@ -348,6 +385,7 @@ def run_nwpu_benchmark(work_dir: str,
 
 
 __all__ = [
-    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'nwpu_runs',
+    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'lead_table',
+    'nwpu_runs',
     'nwpu_stage_config', 'run_nwpu_benchmark', 'train_stage'
 ]

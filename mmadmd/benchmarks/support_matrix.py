@@ -408,7 +408,7 @@ def matrix_markdown(results: List[FamilyResult]) -> str:
 
 __all__ = [
     'CPU_LOSS_SWAPS', 'CUDA_ONLY', 'FAMILIES', 'PAIRS', 'Family',
-    'FamilyResult', 'Outcome', 'Pair', 'admd_model', 'check_family', 'check_pair', 'get_family',
-    'cpu_model', 'matrix_markdown', 'pairs_markdown', 'per_level_losses',
+    'FamilyResult', 'Outcome', 'Pair', 'admd_model', 'check_family',
+    'check_pair', 'get_family', 'cpu_model', 'matrix_markdown', 'pairs_markdown', 'per_level_losses',
     'run_matrix', 'synthetic_batch', 'train_two_iters', 'zoo_config'
 ]
