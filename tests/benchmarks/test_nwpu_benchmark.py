@@ -11,7 +11,8 @@ from dataclasses import replace
 import cv2
 import pytest
 
-from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
+from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, NWPUSettings,
+                                              default_nwpu_runs, lead_table,
                                               nwpu_runs, nwpu_stage_config,
                                               run_nwpu_benchmark)
 
@@ -109,3 +110,27 @@ def test_cli_help_lists_runs():
     assert result.returncode == 0, result.stderr
     assert 'admd-3x-constant' in result.stdout and '--data-root' in \
         result.stdout
+
+
+def test_readme_leads_with_the_shipped_real_data_table():
+    """The README's real-data table is the shipped results' own, and the
+    command it names is one the tool accepts."""
+    results = json.load(
+        open(osp.join(REPO, 'docs', 'benchmarks', 'nwpu_benchmark.json')))
+    readme = open(osp.join(REPO, 'README.md')).read()
+    assert lead_table(results, LEAD_RUNS) in readme
+    teacher = results['settings']['teacher_ckpt']
+    assert osp.isfile(osp.join(REPO, teacher))
+    line = next(line for line in readme.splitlines()
+                if line.startswith('Made with `python tools/analysis/nwpu'))
+    command = line.split('`')[1].split()
+    assert command[command.index('--teacher-ckpt') + 1] == teacher
+    seeds = command[command.index('--seeds') + 1:]
+    assert [int(s) for s in seeds] == sorted(
+        {int(k.split('seed')[1]) for k in results['runs']})
+    # argparse checks each option as it comes, so --help at the end exits
+    # 0 only if everything before it is valid (run keys, numbers)
+    check = subprocess.run(
+        [sys.executable] + command[1:] + ['--help'],
+        capture_output=True, text=True, cwd=REPO)
+    assert check.returncode == 0, check.stderr
