@@ -11,6 +11,7 @@ from dataclasses import replace
 import cv2
 import pytest
 
+from mmadmd.benchmarks.mini_benchmark import summarize
 from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, NWPUSettings,
                                               default_nwpu_runs, lead_table,
                                               nwpu_runs, nwpu_stage_config,
@@ -134,3 +135,19 @@ def test_readme_leads_with_the_shipped_real_data_table():
         [sys.executable] + command[1:] + ['--help'],
         capture_output=True, text=True, cwd=REPO)
     assert check.returncode == 0, check.stderr
+
+
+def test_config_folder_quotes_the_shipped_results():
+    results = json.load(
+        open(osp.join(REPO, 'docs', 'benchmarks', 'nwpu_benchmark.json')))
+    rows = {r['key']: r for r in summarize(results, nwpu_runs())}
+    folder = osp.join(REPO, 'configs', 'benchmark_nwpu')
+    meta = open(osp.join(folder, 'metafile.yml')).read()
+    readme = open(osp.join(folder, 'README.md')).read()
+    assert f"| teacher | {results['teacher']['mAP']:.3f} |" in readme
+    assert f"mAP: {results['teacher']['mAP']:.3f}" in meta
+    for key in ('student', 'admd', 'pkd'):
+        row = rows[key]
+        assert f"| {row['mean']:.3f} ± {row['std']:.3f} |" in readme, key
+        if key != 'pkd':
+            assert f"mAP: {row['mean']:.3f}" in meta, key
