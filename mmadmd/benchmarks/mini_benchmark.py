@@ -523,6 +523,7 @@ def run_mini_benchmark(work_dir: str,
             seconds=stage.seconds,
             iters=data.teacher_iters)
         save()
+
     def train_one(run: BenchmarkRun, seed: int, run_dir: str) -> Dict:
         cfg = run_config(run, seed, run_dir, data_root, data, teacher_ckpt)
         start = time.time()

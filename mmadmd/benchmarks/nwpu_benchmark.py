@@ -367,6 +367,7 @@ def run_nwpu_benchmark(work_dir: str,
         f'{results["teacher"]["val_mAP"]:.3f}; val curve '
         + ', '.join(f'{it}: {m:.3f}'
                     for it, m in results['teacher']['val_curve']))
+
     def train_one(run: BenchmarkRun, seed: int, run_dir: str) -> Dict:
         iters = max(1, round(settings.student_iters * run.schedule))
         name = student_cfg if run.method == 'student' else admd_cfg
@@ -387,7 +388,7 @@ def run_nwpu_benchmark(work_dir: str,
 
 
 __all__ = [
-    'LEAD_RUNS', 'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'lead_table',
-    'nwpu_runs',
-    'nwpu_stage_config', 'run_nwpu_benchmark', 'train_stage'
+    'LEAD_RUNS', 'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher',
+    'lead_table', 'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark',
+    'train_stage'
 ]

@@ -127,6 +127,11 @@ class Outcome:
     ok: bool
     detail: str = ''
 
+    @property
+    def needs_cuda(self) -> bool:
+        """Failed on an mmcv op that has no CPU kernel."""
+        return not self.ok and CUDA_ONLY in self.detail
+
 
 @dataclass
 class FamilyResult:
@@ -139,7 +144,7 @@ class FamilyResult:
     @property
     def verdict(self) -> str:
         if not self.student.ok:
-            if CUDA_ONLY in self.student.detail:
+            if self.student.needs_cuda:
                 return 'needs a CUDA-only op'
             return 'student alone fails on CPU'
         return 'pass' if self.admd and self.admd.ok else 'ADMD fails'
@@ -393,7 +398,7 @@ def matrix_markdown(results: List[FamilyResult]) -> str:
     def cell(outcome: Optional[Outcome]) -> str:
         if outcome is None:
             return 'not run'
-        if not outcome.ok and CUDA_ONLY in outcome.detail:
+        if outcome.needs_cuda:
             return f'needs CUDA: {outcome.detail}'
         return 'ok' if outcome.ok else outcome.detail.replace('|', '/')
 
@@ -409,6 +414,7 @@ def matrix_markdown(results: List[FamilyResult]) -> str:
 __all__ = [
     'CPU_LOSS_SWAPS', 'CUDA_ONLY', 'FAMILIES', 'PAIRS', 'Family',
     'FamilyResult', 'Outcome', 'Pair', 'admd_model', 'check_family',
-    'check_pair', 'get_family', 'cpu_model', 'matrix_markdown', 'pairs_markdown', 'per_level_losses',
-    'run_matrix', 'synthetic_batch', 'train_two_iters', 'zoo_config'
+    'check_pair', 'get_family', 'cpu_model', 'matrix_markdown',
+    'pairs_markdown', 'per_level_losses', 'run_matrix', 'synthetic_batch',
+    'train_two_iters', 'zoo_config'
 ]
