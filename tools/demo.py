@@ -49,6 +49,12 @@ def parse_args() -> argparse.Namespace:
         help='tiny sizes: a smoke run (used by the tests)')
     parser.add_argument('--teacher-iters', type=int)
     parser.add_argument('--student-iters', type=int)
+    parser.add_argument(
+        '--zoom',
+        type=float,
+        help='object enlargement of the scenes (default: 2 with dior, 1 '
+        'with dota; dior at 1 gives the scenes of the demo before December '
+        '2026)')
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args()
 
@@ -71,6 +77,8 @@ def main() -> None:
         settings.teacher_iters = args.teacher_iters
     if args.student_iters:
         settings.student_iters = args.student_iters
+    if args.zoom:
+        settings.zoom = args.zoom
     settings.seed = args.seed
     suffix = {'dior': '', 'dota': '-rotated', 'nwpu': '-nwpu'}[args.dataset]
     run_demo(args.work_dir or f'work_dirs/demo{suffix}', args.data_root

@@ -1,8 +1,9 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """The end-to-end demo behind ``make demo`` (see ``tools/demo.py``).
 
-Sizes (documented in the README and chosen for 2 CPU cores): 256x256 scenes,
-160 train + 40 val images for training and 100 test images for evaluation;
+Sizes (documented in the README and chosen for 2 CPU cores): 256x256 scenes
+drawn at zoom 2, 160 train + 40 val images for training and 100 test images
+for evaluation;
 teacher RetinaNet with a half-width ResNet-34 trained 1000 iterations, the
 student (quarter-width ResNet-18) 600 iterations alone and 600 iterations
 with ADMD, batch 8.
@@ -49,6 +50,11 @@ class DemoSettings:
         num_val (int): Validation scenes (DOTA: evaluated on).
         num_test (int): Test scenes (DIOR: evaluated on).
         size (int): Scene side in pixels.
+        zoom (float): Object enlargement of the scenes (a finer ground
+            sampling distance, :func:`mmadmd.testing.generate_scene`): at 2
+            the smallest cars are 14 px, the median object 29 px.
+        warmup (int, optional): Warm-up iterations of a stage, at most a
+            fifth of it; None: a tenth, at most 50 (see :func:`set_budget`).
         teacher_iters (int): Teacher training iterations.
         student_iters (int): Iterations of the student, alone and with ADMD.
         batch_size (int): Training batch size.
@@ -59,6 +65,8 @@ class DemoSettings:
     num_val: int = 40
     num_test: int = 100
     size: int = 256
+    zoom: float = 2.0
+    warmup: Optional[int] = 200
     teacher_iters: int = 1000
     student_iters: int = 600
     batch_size: int = 8
@@ -74,6 +82,8 @@ class DemoSettings:
             num_val=12,
             num_test=0,
             size=512,
+            zoom=1.0,
+            warmup=None,
             teacher_iters=800,
             student_iters=400)
 
@@ -81,7 +91,12 @@ class DemoSettings:
     def nwpu(cls) -> 'DemoSettings':
         """The demo on a real NWPU VHR-10 folder: the real-data benchmark's
         teacher and student budgets (docs/benchmarks.md)."""
-        return cls(dataset='nwpu', teacher_iters=2000, student_iters=600)
+        return cls(
+            dataset='nwpu',
+            zoom=1.0,
+            warmup=None,
+            teacher_iters=2000,
+            student_iters=600)
 
     @classmethod
     def quick(cls, dataset: str = 'dior') -> 'DemoSettings':
@@ -92,6 +107,8 @@ class DemoSettings:
             num_val=2,
             num_test=4 if dataset == 'dior' else 0,
             size=128 if dataset == 'dior' else 256,
+            zoom=1.0,
+            warmup=None,
             teacher_iters=4,
             student_iters=4,
             batch_size=2)
@@ -163,11 +180,12 @@ def set_budget(cfg: Config,
                work_dir: str,
                iters: int,
                seed: int,
-               val_interval: Optional[int] = None) -> Config:
+               val_interval: Optional[int] = None,
+               warmup: Optional[int] = None) -> Config:
     """Give a short CPU stage its work dir, iterations and seed, in place.
 
-    The warm-up (at most 50 iterations) and the cosine decay of the
-    shipped CPU configs are rescaled to ``iters``; one checkpoint is kept
+    The warm-up and the cosine decay of the shipped CPU configs are
+    rescaled to ``iters``; one checkpoint is kept
     at the end; the stage logs into its own visualizer.
 
     Args:
@@ -179,6 +197,9 @@ def set_budget(cfg: Config,
         val_interval (int, optional): Validate every so many iterations;
             None: no validation during training (evaluate with
             ``runner.test`` after it).
+        warmup (int, optional): Warm-up iterations; None: a tenth of
+            ``iters``, at most 50 (the benchmarks' and the rotated demo's
+            rule).
 
     Returns:
         Config: ``cfg``, modified.
@@ -190,7 +211,9 @@ def set_budget(cfg: Config,
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     else:
         cfg.train_cfg.val_interval = val_interval
-    cfg.param_scheduler[0].end = max(1, min(50, iters // 10))
+    if warmup is None:
+        warmup = min(50, iters // 10)
+    cfg.param_scheduler[0].end = max(1, warmup)
     cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
     cfg.param_scheduler[1].end = max(iters, cfg.param_scheduler[0].end + 1)
     cfg.default_hooks.checkpoint.interval = iters
@@ -226,7 +249,9 @@ def stage_config(config: str, work_dir: str, data_root: str,
     scale = (min(settings.size, PATCH), ) * 2
     adapt_data(cfg, data_root=data_root, img_scale=scale, num_workers=0)
     cfg.train_dataloader.batch_size = settings.batch_size
-    return set_budget(cfg, work_dir, iters, settings.seed)
+    warmup = None if settings.warmup is None else min(
+        settings.warmup, iters // 5)
+    return set_budget(cfg, work_dir, iters, settings.seed, warmup=warmup)
 
 
 def train_and_test(name: str, cfg: Config) -> StageResult:
@@ -280,6 +305,7 @@ def generate_data(data_root: str, settings: DemoSettings) -> str:
         num_val=settings.num_val,
         num_test=settings.num_test,
         size=settings.size,
+        zoom=settings.zoom,
         seed=settings.seed)
     if osp.exists(stamp) and json.load(open(stamp)) == wanted:
         print(f'    reusing {data_root}')
@@ -297,6 +323,7 @@ def generate_data(data_root: str, settings: DemoSettings) -> str:
             settings.num_test,
             size=settings.size,
             seed=settings.seed,
+            zoom=settings.zoom,
             overwrite=True,
             progress=lambda: bar.update(1))
     if settings.dataset == 'dota':

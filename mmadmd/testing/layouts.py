@@ -197,7 +197,10 @@ def _trees(sc: Scene) -> None:
 
 def _airport(sc: Scene) -> None:
     rng = sc.rng
-    aw, ah = rng.uniform(90, 170), rng.uniform(55, 85)
+    # a scene under 243 px gets a smaller apron: a full one rarely fits it
+    # at a random angle, and then the scene has no airport, so no plane
+    aw = min(rng.uniform(90, 170), 0.7 * sc.size)
+    ah = min(rng.uniform(55, 85), 0.45 * sc.size)
     z = sc.new_zone(aw, ah, over_roads=True)
     if z is None:
         return
@@ -452,26 +455,38 @@ def _buildings(sc: Scene) -> None:
 
 
 def generate_scene(rng: np.random.Generator,
-                   size: int = 256) -> Tuple[np.ndarray, List[SceneObject]]:
+                   size: int = 256,
+                   zoom: float = 1.0) -> Tuple[np.ndarray, List[SceneObject]]:
     """Generate one synthetic remote-sensing scene.
 
     Object sizes are in absolute pixels (a fixed ground sampling distance),
     so a larger ``size`` gives a wider view with proportionally more
-    objects.
+    objects. ``zoom`` makes the sampling distance finer: the scene of side
+    ``round(size / zoom)`` is laid out and drawn, enlarged to ``size`` and
+    only then given the sensor's blur and noise, so every object is ``zoom``
+    times larger (cars 7-12 px become 14-24 px at zoom 2) and an image
+    covers ``1 / zoom**2`` of the ground.
 
     Args:
         rng (np.random.Generator): Source of randomness; the result is a
-            deterministic function of its state and ``size``.
-        size (int): Side of the square image in pixels (>= 128).
+            deterministic function of its state, ``size`` and ``zoom``.
+        size (int): Side of the square image in pixels.
+        zoom (float): Enlargement, >= 1; ``round(size / zoom)`` must be
+            >= 128. 1 (the default) draws the scene at ``size`` directly.
 
     Returns:
         tuple[np.ndarray, list[SceneObject]]: The BGR ``uint8`` image of shape
         ``(size, size, 3)`` and its labelled objects (every one fully inside
         the image, oriented boxes not overlapping each other).
     """
-    if size < 128:
-        raise ValueError(f'size must be >= 128, got {size}')
-    sc = Scene(rng, int(size))
+    if not zoom >= 1:
+        raise ValueError(f'zoom must be >= 1, got {zoom}')
+    base = int(round(size / zoom))
+    if base < 128:
+        raise ValueError(
+            f'size / zoom must be >= 128, got size={size}, zoom={zoom} '
+            f'({base}): raise size or lower zoom')
+    sc = Scene(rng, base)
     _terrain(sc)
     _water(sc)
     _roads(sc)
@@ -480,8 +495,8 @@ def generate_scene(rng: np.random.Generator,
     zone_makers = [(_airport, 0.6), (_parking, 0.9), (_tank_farm, 0.6),
                    (_tennis, 0.6)]
     plan = []
-    for maker, rate in zone_makers:
-        plan += [maker] * int(rng.poisson(rate * sc.area))
+    for maker, rate in zone_makers:  # small scenes: as many as at 181 px
+        plan += [maker] * int(rng.poisson(rate * max(sc.area, 0.5)))
     for k in rng.permutation(len(plan)):
         plan[int(k)](sc)
     _ships(sc)
@@ -489,4 +504,18 @@ def generate_scene(rng: np.random.Generator,
     _scattered_tanks(sc)
     _buildings(sc)
     sc.render_objects()
-    return sensor(sc), sc.labelled()
+    objects = sc.labelled()
+    if base != size:
+        objects = [_enlarge(o, size / base) for o in objects]
+        sc.img = cv2.resize(
+            sc.img, (size, size), interpolation=cv2.INTER_CUBIC)
+        sc.size = size  # the sensor's noise is drawn at the output size
+    return sensor(sc), objects
+
+
+def _enlarge(obj: SceneObject, k: float) -> SceneObject:
+    """``obj`` in an image enlarged ``k`` times (cv2.resize maps continuous
+    coordinate ``x`` to ``k * x``)."""
+    cx, cy, w, h, a = obj.obb
+    return SceneObject(obj.kind, (cx * k, cy * k, w * k, h * k, a),
+                       obj.polygon * k, tuple(v * k for v in obj.hbox))

@@ -178,6 +178,7 @@ def write_dior(out_dir: str,
                num_test: int,
                size: int = 256,
                seed: int = 0,
+               zoom: float = 1.0,
                overwrite: bool = False,
                jpeg_quality: int = 95,
                progress: Optional[Callable[[], None]] = None) -> Dict:
@@ -202,6 +203,8 @@ def write_dior(out_dir: str,
         num_test (int): Number of test images.
         size (int): Image side in pixels. Defaults to 256.
         seed (int): Dataset seed. Defaults to 0.
+        zoom (float): Object enlargement (a finer ground sampling
+            distance; see :func:`generate_scene`). Defaults to 1.
         overwrite (bool): Allow a non-empty ``out_dir``; the sub-directories
             of :data:`DIOR_LAYOUT` are removed first. Defaults to False.
         jpeg_quality (int): JPEG quality. Defaults to 95.
@@ -234,7 +237,7 @@ def write_dior(out_dir: str,
             idx += 1
             img_id = f'{idx:05d}'
             image, objects = generate_scene(
-                np.random.default_rng([seed, idx]), size)
+                np.random.default_rng([seed, idx]), size, zoom)
             cv2.imwrite(
                 osp.join(img_dir, f'{img_id}.jpg'), image,
                 [cv2.IMWRITE_JPEG_QUALITY,
@@ -261,6 +264,7 @@ def write_dota(out_dir: str,
                num_test: int,
                size: int = 512,
                seed: int = 0,
+               zoom: float = 1.0,
                overwrite: bool = False,
                progress: Optional[Callable[[], None]] = None) -> Dict:
     """Write a synthetic dataset in the raw DOTA v1.0 release layout.
@@ -286,6 +290,8 @@ def write_dota(out_dir: str,
         num_test (int): Number of test images.
         size (int): Image side in pixels. Defaults to 512.
         seed (int): Dataset seed. Defaults to 0.
+        zoom (float): Object enlargement (a finer ground sampling
+            distance; see :func:`generate_scene`). Defaults to 1.
         overwrite (bool): Allow a non-empty ``out_dir``; the split
             directories of :data:`DOTA_LAYOUT` are removed first. Defaults to
             False.
@@ -312,7 +318,7 @@ def write_dota(out_dir: str,
             idx += 1
             img_id = f'P{idx:04d}'
             image, objects = generate_scene(
-                np.random.default_rng([seed, idx]), size)
+                np.random.default_rng([seed, idx]), size, zoom)
             cv2.imwrite(
                 osp.join(img_dir, f'{img_id}.png'), image,
                 [cv2.IMWRITE_PNG_COMPRESSION, 3])

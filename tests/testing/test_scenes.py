@@ -99,3 +99,46 @@ def test_scene_determinism():
     assert not np.array_equal(a_img, c_img)
     with pytest.raises(ValueError):
         generate_scene(np.random.default_rng(0), 64)
+
+
+# ---------------------------------------------------------------------------
+# zoom (a finer ground sampling distance)
+# ---------------------------------------------------------------------------
+
+
+def test_zoom_enlarges_the_same_layout():
+    """At zoom 2 a 256 px scene is the 128 px layout drawn twice as large:
+    same objects, every box doubled, and the boxes still on the shapes."""
+    small_img, small = generate_scene(np.random.default_rng([3, 1]), 128)
+    big_img, big = generate_scene(np.random.default_rng([3, 1]), 256, 2.0)
+    assert big_img.shape == (256, 256, 3) and big
+    assert [o.kind for o in big] == [o.kind for o in small]
+    for b, s in zip(big, small):
+        np.testing.assert_allclose(b.obb[:4], np.array(s.obb[:4]) * 2)
+        assert b.obb[4] == s.obb[4]
+        np.testing.assert_allclose(b.polygon, s.polygon * 2)
+        np.testing.assert_allclose(b.hbox, np.array(s.hbox) * 2)
+    # the enlarged image shows the small one's content where its boxes say
+    down = cv2.resize(big_img, (128, 128), interpolation=cv2.INTER_AREA)
+    diff = np.abs(down.astype(int) - small_img.astype(int)).mean()
+    assert diff < 12, diff  # both carry their own sensor noise and blur
+
+
+def test_zoom_gives_larger_objects_and_every_kind():
+    """Zoom 2 is what the demo uses: no object under 13 px, and a small
+    layout still gets airports (planes) and the other zones."""
+    scenes = [
+        generate_scene(np.random.default_rng([0, i]), 256, 2.0)
+        for i in range(1, 41)
+    ]
+    objects = [o for _, objs in scenes for o in objs]
+    sides = np.array([max(o.obb[2], o.obb[3]) for o in objects])
+    assert sides.min() >= 13 and np.median(sides) > 20
+    assert {o.kind for o in objects} == set(KINDS)
+
+
+def test_zoom_errors_name_the_fix():
+    with pytest.raises(ValueError, match='zoom must be >= 1'):
+        generate_scene(np.random.default_rng(0), 256, 0.5)
+    with pytest.raises(ValueError, match='raise size or lower zoom'):
+        generate_scene(np.random.default_rng(0), 256, 2.5)

@@ -60,6 +60,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--student-iters', type=int, help='student budget (default: 300)')
     parser.add_argument(
+        '--zoom',
+        type=float,
+        help='object enlargement of the scenes (default: 2, as make demo; '
+        '1 gives the scenes of the results before December 2026)')
+    parser.add_argument(
         '--quick',
         action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
@@ -75,6 +80,8 @@ def main() -> None:
         data = replace(data, teacher_iters=args.teacher_iters)
     if args.student_iters:
         data = replace(data, student_iters=args.student_iters)
+    if args.zoom:
+        data = replace(data, zoom=args.zoom)
     settings = replace(
         settings,
         data=data,
