@@ -24,6 +24,11 @@ drawn shapes:
 * ``tennis-court`` - green/blue/clay rectangles with white lines, in rows,
 * ``bridge`` - decks where a road crosses a river or lake.
 
+Sizes are at zoom 1; ``generate_scene(..., zoom=z)`` draws a layout of
+side ``size / z`` enlarged ``z`` times (a finer ground sampling distance:
+every object ``z`` times larger). The DIOR demo uses zoom 2 (see
+``docs/demo/report.md``).
+
 Unlabelled distractors (buildings with rooftop units, lane dashes, trees,
 runways, stall lines, haze, noise) make the task learnable on a CPU in
 minutes while leaving room for a larger teacher to beat a small student.

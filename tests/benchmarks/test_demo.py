@@ -110,3 +110,23 @@ def test_nwpu_demo_needs_its_folder():
         capture_output=True, text=True, cwd=REPO, timeout=120)
     assert out.returncode != 0
     assert '--dataset nwpu needs --data-root' in out.stderr
+
+
+@pytest.mark.parametrize('report', ['demo', 'demo-rotated'])
+def test_readme_demo_tables_are_the_reports(report):
+    """The README quotes each demo's table as the real run wrote it."""
+    from readme import README
+
+    def tables(text):
+        return [
+            line for line in text.splitlines()
+            if line.startswith('| ') and ('teacher' in line
+                                          or 'student' in line)
+        ]
+
+    generated = tables(open(osp.join(REPO, 'docs', report,
+                                     'report.md')).read())
+    assert len(generated) == 3
+    readme = open(README).read()
+    for line in generated:
+        assert line in readme, f'README lacks the {report} row {line}'

@@ -306,10 +306,10 @@ def test_cli(tmp_path, capsys):
     out = str(tmp_path / 'dior')
     argv = [
         'dior', out, '--num-train', '2', '--num-val', '1', '--num-test', '1',
-        '--size', '160', '--seed', '4', '--no-progress'
+        '--size', '160', '--zoom', '1.25', '--seed', '4', '--no-progress'
     ]
     assert cli.main(argv) == 0
-    assert 'Wrote 4 160x160 images' in capsys.readouterr().out
+    assert 'Wrote 4 160x160 images at zoom 1.25' in capsys.readouterr().out
     assert sorted(os.listdir(osp.join(out, 'JPEGImages-trainval'))) == [
         '00001.jpg', '00002.jpg', '00003.jpg'
     ]
@@ -320,3 +320,6 @@ def test_cli(tmp_path, capsys):
     assert cli.main(argv + ['--overwrite']) == 0
     with pytest.raises(SystemExit):
         cli.main(['dota', str(tmp_path / 'x'), '--size', '64'])
+    with pytest.raises(SystemExit):  # dior's default zoom 2 needs 256 px
+        cli.main(['dior', str(tmp_path / 'y'), '--size', '160'])
+    assert 'lower --zoom or raise --size' in capsys.readouterr().err

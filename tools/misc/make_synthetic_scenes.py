@@ -20,9 +20,9 @@ sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 from mmadmd.testing import write_dior, write_dota  # noqa: E402
 
 DEFAULTS = {
-    # format: (num_train, num_val, num_test, size)
-    'dior': (160, 40, 100, 256),
-    'dota': (80, 20, 50, 512),
+    # format: (num_train, num_val, num_test, size, zoom), as the demos
+    'dior': (160, 40, 100, 256, 2.0),
+    'dota': (80, 20, 50, 512, 1.0),
 }
 
 
@@ -52,6 +52,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         help='image side in pixels, >= 128 (default: dior 256, dota 512)')
     parser.add_argument(
+        '--zoom',
+        type=float,
+        help='object enlargement (a finer ground sampling distance), >= 1, '
+        'with --size / --zoom >= 128 (default: dior 2, dota 1)')
+    parser.add_argument(
         '--seed', type=int, default=0, help='dataset seed (default: 0)')
     parser.add_argument(
         '--overwrite',
@@ -61,7 +66,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--no-progress', action='store_true', help='no progress bar')
     args = parser.parse_args(argv)
-    num_train, num_val, num_test, size = DEFAULTS[args.format]
+    num_train, num_val, num_test, size, zoom = DEFAULTS[args.format]
+    if args.zoom is None:
+        args.zoom = zoom
     for name, default in (('num_train', num_train), ('num_val', num_val),
                           ('num_test', num_test), ('size', size)):
         if getattr(args, name) is None:
@@ -70,6 +77,10 @@ def parse_args(argv=None) -> argparse.Namespace:
             parser.error(f'--{name.replace("_", "-")} must be >= 0')
     if args.size < 128:
         parser.error('--size must be >= 128')
+    if args.zoom < 1 or round(args.size / args.zoom) < 128:
+        parser.error(f'--zoom must be >= 1 with --size / --zoom >= 128 '
+                     f'(got --size {args.size} --zoom {args.zoom}): lower '
+                     '--zoom or raise --size')
     if (osp.exists(args.out_dir) and not osp.isdir(args.out_dir)):
         parser.error(f'OUT_DIR {args.out_dir!r} exists and is not a '
                      'directory')
@@ -97,6 +108,7 @@ def main(argv=None) -> int:
             args.num_test,
             size=args.size,
             seed=args.seed,
+            zoom=args.zoom,
             overwrite=args.overwrite,
             progress=bar.update if bar is not None else None)
     finally:
@@ -105,8 +117,8 @@ def main(argv=None) -> int:
     took = time.perf_counter() - start
     splits = ', '.join(f'{k} {len(v)}' for k, v in summary['splits'].items())
     objects = ', '.join(f'{k} {v}' for k, v in summary['num_objects'].items())
-    print(f'Wrote {total} {args.size}x{args.size} images ({splits}) to '
-          f'{args.out_dir} in {took:.1f} s')
+    print(f'Wrote {total} {args.size}x{args.size} images at zoom '
+          f'{args.zoom:g} ({splits}) to {args.out_dir} in {took:.1f} s')
     print(f'Objects: {objects or "none"}')
     return 0
 
