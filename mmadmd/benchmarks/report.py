@@ -110,7 +110,8 @@ def write_report(work_dir: str,
     elif settings.dataset == 'dior':
         data = (f'{settings.num_train} + {settings.num_val} training scenes '
                 f'and {settings.num_test} test scenes of {settings.size}x'
-                f'{settings.size} px; RetinaNet; mAP is VOC mAP@0.5 on the '
+                f'{settings.size} px at zoom {settings.zoom:g}; RetinaNet; '
+                'mAP is VOC mAP@0.5 on the '
                 'test scenes.')
     else:
         data = (f'{settings.num_train} training and {settings.num_val} '

@@ -130,3 +130,19 @@ def test_readme_demo_tables_are_the_reports(report):
     readme = open(README).read()
     for line in generated:
         assert line in readme, f'README lacks the {report} row {line}'
+
+
+def test_demo_metafile_quotes_the_summary():
+    """configs/demo/metafile.yml gives each DIOR demo config the mAP of
+    its stage in docs/demo/summary.json."""
+    import json
+
+    import yaml
+    summary = json.load(open(osp.join(REPO, 'docs', 'demo', 'summary.json')))
+    meta = yaml.safe_load(
+        open(osp.join(REPO, 'configs', 'demo', 'metafile.yml')))
+    maps = {m['Name']: m['Results'][0]['Metrics']['mAP']
+            for m in meta['Models']}
+    stages = ('teacher', 'student', 'student + ADMD')
+    for config, stage in zip(DEMOS['dior'][0], stages):
+        assert maps[config[:-3]] == round(summary[stage]['mAP'], 3), config
