@@ -77,7 +77,7 @@ def main() -> None:
         settings.teacher_iters = args.teacher_iters
     if args.student_iters:
         settings.student_iters = args.student_iters
-    if args.zoom:
+    if args.zoom is not None:  # 0 or less: generate_scene says why
         settings.zoom = args.zoom
     settings.seed = args.seed
     suffix = {'dior': '', 'dota': '-rotated', 'nwpu': '-nwpu'}[args.dataset]

@@ -87,13 +87,9 @@ def test_from_scratch_configs_train_the_whole_backbone(path):
     """A backbone trained from random weights trains every stage and its BN
     statistics: the ImageNet defaults (stem and stage 1 frozen, BN in eval
     mode) would keep them at their random initialization."""
-    cfg = Config.fromfile(path)
-    model = cfg.model
-    if 'architecture' in model:  # a distiller: check its student
-        model = model.architecture
-        model = Config.fromfile(model.config).model if 'config' in model \
-            else model
-    backbone = model.backbone
+    model = Config.fromfile(path).model
+    # a distiller: check its student
+    backbone = model.get('architecture', model).backbone
     assert backbone.get('init_cfg') is None
     assert backbone.frozen_stages == -1
     assert backbone.norm_eval is False

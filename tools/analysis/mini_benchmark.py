@@ -63,7 +63,8 @@ def parse_args() -> argparse.Namespace:
         '--zoom',
         type=float,
         help='object enlargement of the scenes (default: 2, as make demo; '
-        '1 gives the scenes of the results before December 2026)')
+        '1: the scale of the published results, which also used the '
+        'earlier demo configs of commit 519fb3d)')
     parser.add_argument(
         '--quick',
         action='store_true',
@@ -80,7 +81,7 @@ def main() -> None:
         data = replace(data, teacher_iters=args.teacher_iters)
     if args.student_iters:
         data = replace(data, student_iters=args.student_iters)
-    if args.zoom:
+    if args.zoom is not None:  # 0 or less: generate_scene says why
         data = replace(data, zoom=args.zoom)
     settings = replace(
         settings,
