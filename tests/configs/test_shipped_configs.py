@@ -94,3 +94,18 @@ def test_from_scratch_configs_train_the_whole_backbone(path):
     assert backbone.get('init_cfg') is None
     assert backbone.frozen_stages == -1
     assert backbone.norm_eval is False
+
+
+def test_nwpu_student_alone_and_distilled_train_alike():
+    """The real-data benchmark compares the student alone with distilled
+    students: the same model, optimizer, schedule and data, or the
+    comparison measures the recipe instead of the distillation."""
+    folder = osp.join(ROOT, 'configs', 'benchmark_nwpu')
+    alone = Config.fromfile(
+        osp.join(folder, 'retinanet_r18-w16_fpn_cpu_nwpu.py'))
+    admd = Config.fromfile(
+        osp.join(folder, 'admd_fpn_retina-r34-w32_retina-r18-w16_cpu_nwpu.py'))
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
+                'train_dataloader', 'randomness'):
+        assert admd.get(key) == alone.get(key), key
+    assert admd.model.architecture == alone.model
