@@ -390,12 +390,22 @@ def summarize(results: Dict, runs: Sequence[BenchmarkRun]) -> List[Dict]:
     return list(rows.values())
 
 
+def format_mean(row: Dict) -> str:
+    """``'0.123 ± 0.045'`` for a :func:`summarize` row; ``'0.123 (one
+    seed)'`` where one seed gives no spread to show."""
+    if row['n'] == 1:
+        return f"{row['mean']:.3f} (one seed)"
+    return f"{row['mean']:.3f} ± {row['std']:.3f}"
+
+
 def format_delta(paired: Optional[tuple]) -> str:
     """``'+0.012 ± 0.034 (3)'`` for :func:`paired_difference`'s result
-    (``''`` for None)."""
+    (``'+0.012 (1)'`` for one seed, ``''`` for None)."""
     if paired is None:
         return ''
     mean, std, n = paired
+    if n == 1:
+        return f'{mean:+.3f} ({n})'
     return f'{mean:+.3f} ± {std:.3f} ({n})'
 
 
@@ -421,7 +431,7 @@ def write_table(work_dir: str,
     ]
     for row in rows:
         lines.append(f"| {row['group']} | {row['name']} | {row['iters']} | "
-                     f"{row['mean']:.3f} ± {row['std']:.3f} | {row['n']} | "
+                     f"{format_mean(row)} | {row['n']} | "
                      f"{format_per_seed(row['maps'])} | "
                      f"{format_delta(row['vs_student'])} | "
                      f"{format_delta(row['vs_admd'])} | "
@@ -541,7 +551,8 @@ def run_mini_benchmark(work_dir: str,
 __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
     'apply_distill_run', 'default_runs', 'drop_weights', 'format_delta',
-    'format_per_seed', 'load_results', 'method_runs', 'paired_difference',
+    'format_mean', 'format_per_seed', 'load_results', 'method_runs',
+    'paired_difference',
     'pending_runs', 'run_config', 'run_mini_benchmark', 'save_results',
     'summarize', 'train_pending', 'write_table'
 ]

@@ -27,8 +27,9 @@ from mmengine.runner import Runner
 from mmadmd.benchmarks.demo import ProgressBarHook, load_config, set_budget
 from mmadmd.benchmarks.mini_benchmark import (METHOD_NAMES, BenchmarkRun,
                                               apply_distill_run, format_delta,
-                                              format_per_seed, load_results,
-                                              method_runs, paired_difference,
+                                              format_mean, format_per_seed,
+                                              load_results, method_runs,
+                                              paired_difference,
                                               pending_runs, save_results,
                                               summarize, train_pending,
                                               write_table)
@@ -297,7 +298,7 @@ def lead_table(results: Dict,
         vs_ref = paired_difference(row['maps'], rows[against]['maps']) \
             if key not in (against, 'student') else None
         lines.append(
-            f"| {row['name']} | {row['mean']:.3f} ± {row['std']:.3f} | "
+            f"| {row['name']} | {format_mean(row)} | "
             f"{format_per_seed(row['maps'])} | "
             f"{format_delta(row['vs_student'])} | {format_delta(vs_ref)} |")
     return '\n'.join(lines) + '\n'

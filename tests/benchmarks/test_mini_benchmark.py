@@ -8,7 +8,8 @@ import cv2
 import pytest
 
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
-                                              default_runs, run_config,
+                                              default_runs, format_delta,
+                                              format_mean, run_config,
                                               run_mini_benchmark, summarize)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
@@ -91,6 +92,23 @@ def test_paired_differences_use_shared_seeds_only():
     assert rows['admd']['vs_admd'] is None  # plain ADMD is the reference
     assert rows['admd-tau2']['vs_admd'] == (pytest.approx(-0.10), 0.0, 1)
     assert rows['admd-tau2']['vs_student'] == (pytest.approx(-0.05), 0.0, 1)
+
+
+def test_one_seed_shows_no_spread():
+    """A single seed has no spread: tables must not print it as ± 0."""
+    runs = {run.key: run for run in all_runs()}
+    results = dict(runs={
+        'student/seed0': dict(mAP=0.25, seconds=1.0, iters=300),
+        'student/seed1': dict(mAP=0.35, seconds=1.0, iters=300),
+        'admd/seed1': dict(mAP=0.40, seconds=1.0, iters=300),
+    })
+    rows = {row['key']: row for row in summarize(
+        results, [runs['student'], runs['admd']])}
+    assert format_mean(rows['student']) == '0.300 ± 0.071'
+    assert format_mean(rows['admd']) == '0.400 (one seed)'
+    assert format_delta(rows['admd']['vs_student']) == '+0.050 (1)'
+    assert format_delta((0.05, 0.01, 3)) == '+0.050 ± 0.010 (3)'
+    assert format_delta(None) == ''
 
 
 def test_rounding_control_is_the_fp32_teacher_channels_last(tmp_path):
