@@ -3,26 +3,21 @@
 # at most 512 px (about half the release's resolution), trained on random
 # 320 px crops with scale jitter and flips. The GPU counterpart is
 # ../detectors/retinanet_r101_fpn_2x_nwpu.py.
-_base_ = '../detectors/retinanet_r50_fpn_2x_nwpu.py'
+_base_ = [
+    '../detectors/retinanet_r50_fpn_2x_nwpu.py', '../_base_/cpu_models.py'
+]
 
 cpu_scale = (512, 512)
 cpu_crop = (320, 320)
 cpu_iters = 2000  # tools/analysis/nwpu_benchmark.py sets each run's budget
 
-# From random weights, so every stage and its BN statistics train (the
-# ImageNet defaults, stem and stage 1 frozen and BN in eval mode, would
-# keep them at their random initialization). The shipped weights
-# docs/benchmarks/nwpu_teacher_5000it.pth were trained with those defaults
-# (sessions 6-8); a distiller runs its frozen teacher with BN in eval mode,
-# where the two settings change nothing.
+# The shipped weights docs/benchmarks/nwpu_teacher_5000it.pth were trained
+# with the ImageNet backbone defaults (sessions 6-8; see cpu_models.py); a
+# distiller runs its frozen teacher with BN in eval mode, where the two
+# settings change nothing.
 model = dict(
-    backbone=dict(
-        depth=34,
-        base_channels=32,
-        init_cfg=None,
-        frozen_stages=-1,
-        norm_eval=False),
-    neck=dict(in_channels=[32, 64, 128, 256], out_channels=64),
+    backbone=_base_.cpu_teacher_backbone,
+    neck=_base_.cpu_teacher_neck,
     bbox_head=dict(in_channels=64, feat_channels=64, stacked_convs=2))
 
 cpu_train_pipeline = [

@@ -1,7 +1,9 @@
 # Demo teacher: RetinaNet with a half-width ResNet-34 on synthetic DIOR
 # scenes (tools/misc/make_synthetic_scenes.py), sized for a 2-core CPU.
 # The real-data counterpart is ../detectors/retinanet_r101_fpn_2x_dior.py.
-_base_ = '../detectors/retinanet_r50_fpn_2x_dior.py'
+_base_ = [
+    '../detectors/retinanet_r50_fpn_2x_dior.py', '../_base_/cpu_models.py'
+]
 
 demo_data_root = 'data/synthetic_dior/'
 demo_classes = ('airplane', 'bridge', 'ship', 'storagetank', 'tenniscourt',
@@ -10,16 +12,8 @@ demo_scale = (256, 256)
 demo_iters = 600  # tools/demo.py sets the iterations of each stage
 
 model = dict(
-    # From random weights: every stage and the BN statistics train (the
-    # ImageNet defaults, stem and stage 1 frozen and BN in eval mode, would
-    # keep them random; the teacher then stalled at 0.02-0.09 mAP).
-    backbone=dict(
-        depth=34,
-        base_channels=32,
-        init_cfg=None,
-        frozen_stages=-1,
-        norm_eval=False),
-    neck=dict(in_channels=[32, 64, 128, 256], out_channels=64),
+    backbone=_base_.cpu_teacher_backbone,
+    neck=_base_.cpu_teacher_neck,
     bbox_head=dict(
         num_classes=len(demo_classes),
         in_channels=64,
