@@ -42,7 +42,7 @@ CONFIGS = ('retinanet_r34-w32_fpn_cpu_nwpu.py',
 MAP_KEY = 'pascal_voc/mAP'
 #: The runs of the README's real-data table (:func:`lead_table`).
 LEAD_RUNS = ('student', 'admd', 'pkd', 'cwd', 'mgd', 'fgd', 'fitnet',
-             'admd-tau4', 'admd-tau16')
+             'admd-constant')
 
 #: The other distillers ADMD is compared with.
 OTHER_METHODS = ('pkd', 'cwd', 'mgd', 'fgd', 'fitnet')
@@ -274,7 +274,8 @@ def lead_table(results: Dict,
 
     Args:
         results (dict): The benchmark's results (``results.json``).
-        keys (Sequence[str]): Run keys, in row order.
+        keys (Sequence[str]): Run keys, in row order; those without a
+            result yet get no row.
         against (str, optional): Key of the run the last column compares
             with; None: the other distiller (:data:`OTHER_METHODS`) among
             ``keys`` with the highest mean test mAP.
@@ -283,6 +284,7 @@ def lead_table(results: Dict,
         str: A Markdown table.
     """
     rows = {row['key']: row for row in summarize(results, nwpu_runs())}
+    keys = [key for key in keys if key in rows]
     header = 'vs {}'
     if against is None:
         against = max((k for k in keys if k in OTHER_METHODS),
