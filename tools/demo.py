@@ -23,12 +23,13 @@ import mmadmd  # noqa: F401,I001
 import argparse
 
 from mmadmd.benchmarks.demo import DemoSettings, run_demo
+from mmadmd.utils import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Distill a detector on synthetic remote-sensing scenes',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument(
         '--dataset',
         choices=['dior', 'dota', 'nwpu'],
@@ -47,15 +48,31 @@ def parse_args() -> argparse.Namespace:
         '--quick',
         action='store_true',
         help='tiny sizes: a smoke run (used by the tests)')
-    parser.add_argument('--teacher-iters', type=int)
-    parser.add_argument('--student-iters', type=int)
+    dior, dota, nwpu = (DemoSettings(), DemoSettings.rotated(),
+                        DemoSettings.nwpu())
+    parser.add_argument(
+        '--teacher-iters',
+        type=int,
+        help=f'teacher training iterations (default: {dior.teacher_iters} '
+        f'with dior, {dota.teacher_iters} with dota, {nwpu.teacher_iters} '
+        'with nwpu)')
+    parser.add_argument(
+        '--student-iters',
+        type=int,
+        help='iterations of the student, alone and with ADMD (default: '
+        f'{dior.student_iters} with dior, {dota.student_iters} with dota, '
+        f'{nwpu.student_iters} with nwpu)')
     parser.add_argument(
         '--zoom',
         type=float,
         help='object enlargement of the scenes (default: 2 with dior, 1 '
         'with dota; dior at 1 gives the scenes of the demo before December '
         '2026)')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of the synthetic scenes and of training')
     return parser.parse_args()
 
 

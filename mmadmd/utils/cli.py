@@ -9,6 +9,23 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``ArgumentDefaultsHelpFormatter`` that adds ``(default: ...)`` only
+    where it says something.
+
+    Options whose real default is computed later have ``default=None`` and
+    say their default in their help text, and flags are off unless given;
+    the stock formatter would add "(default: None)" or "(default: False)".
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ''
+        if (action.default is None or action.nargs == 0
+                or 'default' in help_text):
+            return help_text
+        return super()._get_help_string(action)
+
+
 def add_cfg_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--cfg-options`` (key=value overrides of the config)."""
     parser.add_argument(

@@ -37,12 +37,13 @@ import os.path as osp
 from mmadmd.benchmarks.kd_cost import (DEFAULT_VARIANTS, SETUPS,
                                        benchmark_kd_cost, format_costs,
                                        load_costs)
+from mmadmd.utils import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Train-step time and peak memory of KD methods',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument(
         '--setup',
         choices=list(SETUPS),

@@ -32,13 +32,14 @@ from dataclasses import replace
 
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
                                               default_runs, run_mini_benchmark)
+from mmadmd.utils import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     keys = [run.key for run in all_runs()]
     parser = argparse.ArgumentParser(
         description='ADMD vs other FPN distillers on synthetic scenes',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument(
         '--work-dir',
         help='default: work_dirs/mini_benchmark[_quick]')

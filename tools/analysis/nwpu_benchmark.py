@@ -33,6 +33,7 @@ from mmengine.config import DictAction
 
 from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
                                               nwpu_runs, run_nwpu_benchmark)
+from mmadmd.utils import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,7 +41,7 @@ def parse_args() -> argparse.Namespace:
     defaults = NWPUSettings()
     parser = argparse.ArgumentParser(
         description='ADMD vs other FPN distillers on NWPU VHR-10 (CPU)',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument(
         '--data-root', required=True,
         help='the NWPU VHR-10 release folder ("positive image set", '

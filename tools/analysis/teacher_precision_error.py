@@ -28,13 +28,14 @@ from mmengine.config import Config
 
 from mmadmd.benchmarks.teacher_precision import (format_precision_error,
                                                  teacher_precision_error)
-from mmadmd.utils import add_cfg_options, no_pretrained_options
+from mmadmd.utils import (HelpFormatter, add_cfg_options,
+                          no_pretrained_options)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Relative error of a low-precision teacher\'s features',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument(
         'config', help='distillation config (configs/admd, '
         'configs/kd)')
