@@ -12,7 +12,7 @@ cpu_crop = (320, 320)
 cpu_iters = 2000  # tools/analysis/nwpu_benchmark.py sets each run's budget
 
 # The shipped weights docs/benchmarks/nwpu_teacher_5000it.pth were trained
-# with the ImageNet backbone defaults and SGD (sessions 6-8; see
+# with the ImageNet backbone defaults and SGD lr 0.02 (sessions 6-8; see
 # cpu_models.py); a distiller runs its frozen teacher with BN in eval mode,
 # where the backbone settings change nothing.
 model = dict(
@@ -76,8 +76,7 @@ param_scheduler = [
 # and every layer trained, a 600-iteration student left the focal-loss
 # plateau on some seeds only (test mAP 0.152 on seed 0, 0.003 on seed 1);
 # AdamW left it by iteration 100 on each seed tried (docs/benchmarks.md,
-# session 11). The shipped teacher weights were trained with SGD (lr 0.02)
-# and the frozen stem (sessions 6-8).
+# session 11).
 optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='AdamW', lr=0.001, weight_decay=0.05),
     clip_grad=dict(max_norm=35))
