@@ -12,9 +12,10 @@ import cv2
 import pytest
 
 from mmadmd.benchmarks.mini_benchmark import summarize
-from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, NWPUSettings,
-                                              default_nwpu_runs, lead_table,
-                                              nwpu_runs, nwpu_stage_config,
+from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, SHIPPED_TEACHER,
+                                              NWPUSettings, default_nwpu_runs,
+                                              lead_table, nwpu_runs,
+                                              nwpu_stage_config,
                                               run_nwpu_benchmark)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
@@ -76,7 +77,9 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
     assert reused['settings']['teacher_ckpt'] == teacher
     assert not glob.glob(str(tmp_path / 'given' / 'teacher' / 'iter_*.pth'))
     assert list(reused['runs']) == [f'{default_nwpu_runs()[1].key}/seed0']
-    with pytest.raises(FileNotFoundError, match='nwpu_teacher_5000it'):
+    # the message names the shipped teacher, which exists
+    assert osp.isfile(osp.join(REPO, SHIPPED_TEACHER))
+    with pytest.raises(FileNotFoundError, match=SHIPPED_TEACHER):
         run_nwpu_benchmark(
             str(tmp_path / 'missing'), nwpu_root,
             replace(settings, teacher_ckpt=str(tmp_path / 'none.pth')),

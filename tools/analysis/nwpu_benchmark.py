@@ -17,7 +17,7 @@ results are in docs/benchmarks.md.
 Examples:
     python tools/analysis/nwpu_benchmark.py \\
         --data-root ../shared/data/NWPU_VHR-10 \\
-        --teacher-ckpt docs/benchmarks/nwpu_teacher_5000it.pth
+        --teacher-ckpt docs/benchmarks/nwpu_teacher_adamw_7000it.pth
     python tools/analysis/nwpu_benchmark.py --data-root DATA \\
         --runs student admd pkd --seeds 0 1 2
     python tools/analysis/nwpu_benchmark.py --data-root DATA --extra
@@ -31,8 +31,9 @@ from dataclasses import replace
 
 from mmengine.config import DictAction
 
-from mmadmd.benchmarks.nwpu_benchmark import (NWPUSettings, default_nwpu_runs,
-                                              nwpu_runs, run_nwpu_benchmark)
+from mmadmd.benchmarks.nwpu_benchmark import (SHIPPED_TEACHER, NWPUSettings,
+                                              default_nwpu_runs, nwpu_runs,
+                                              run_nwpu_benchmark)
 from mmadmd.utils import HelpFormatter
 
 
@@ -74,12 +75,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--teacher-init',
         help='start the teacher from these weights (e.g. '
-        'docs/benchmarks/nwpu_teacher.pth) and train it --teacher-iters more')
+        'docs/benchmarks/nwpu_teacher_adamw_3000it.pth) and train it '
+        '--teacher-iters more')
     parser.add_argument(
         '--teacher-ckpt',
-        help='use these trained teacher weights (e.g. the shipped '
-        'docs/benchmarks/nwpu_teacher_5000it.pth) instead of training the '
-        'teacher: it is only evaluated, once')
+        help=f'use these trained teacher weights (e.g. the shipped '
+        f'{SHIPPED_TEACHER}) instead of training the teacher: it is only '
+        'evaluated, once')
     parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
