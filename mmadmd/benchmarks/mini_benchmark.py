@@ -10,14 +10,17 @@ a rerun skips finished runs, so an interrupted benchmark resumes where it
 stopped. ``results.md`` (mean and std per run) and ``results.png`` are
 rewritten after every run.
 """
+import hashlib
 import json
 import os
 import os.path as osp
+import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import torch
 from mmengine.config import Config
 
 from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
@@ -103,6 +106,93 @@ def pending_runs(results: Dict, runs: Sequence[BenchmarkRun],
             if f'{run.key}/seed{seed}' not in results['runs']]
 
 
+def machine() -> Dict:
+    """What a run's last digits depend on beyond its settings and seed.
+
+    A run repeats to the last digit on one machine, but the same run on
+    another machine of the same kind can end several points of mAP away
+    (docs/benchmarks.md): the CPU's kernels set the rounding of every sum,
+    and training amplifies it. Each run records this, so that runs of two
+    machines are never paired unnoticed.
+
+    Returns:
+        dict: ``cpu`` (model, family, model number, stepping and cache, as
+        ``/proc/cpuinfo`` gives them; the platform's name elsewhere),
+        ``flags`` (a digest of the CPU's feature flags), ``kernels``
+        (the instruction set torch's CPU kernels use), ``torch`` (version)
+        and ``threads`` (torch's intra-op threads).
+    """
+    info: Dict[str, str] = {}
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                key, _, value = line.partition(':')
+                info.setdefault(key.strip(), value.strip())
+    except OSError:  # not Linux
+        pass
+    cpu = platform.processor() or platform.machine()
+    if 'model name' in info:
+        cpu = (f"{info['model name']} (family {info.get('cpu family')}, "
+               f"model {info.get('model')}, stepping {info.get('stepping')}"
+               f", cache {info.get('cache size')})")
+    flags = info.get('flags', '')
+    return dict(
+        cpu=cpu,
+        flags=hashlib.sha1(flags.encode()).hexdigest()[:12] if flags else '',
+        kernels=torch.backends.cpu.get_cpu_capability(),
+        torch=torch.__version__,
+        threads=torch.get_num_threads())
+
+
+def other_machines(results: Dict, this: Dict) -> List[Dict]:
+    """The machines other than ``this`` that trained runs of ``results``.
+
+    Args:
+        results (dict): A benchmark's results; runs saved before machines
+            were recorded have no ``machine`` and are not counted.
+        this (dict): A :func:`machine` record.
+
+    Returns:
+        list[dict]: Each other machine once, in the order first seen.
+    """
+    others: List[Dict] = []
+    for run in results['runs'].values():
+        seen = run.get('machine')
+        if seen and seen != this and seen not in others:
+            others.append(seen)
+    return others
+
+
+def machines_note(results: Dict) -> str:
+    """A table's line on the machines that trained its runs.
+
+    Args:
+        results (dict): A benchmark's results.
+
+    Returns:
+        str: One Markdown paragraph (empty when no run recorded its
+        machine).
+    """
+    seen: List[Dict] = []
+    unknown = 0
+    for run in results['runs'].values():
+        if 'machine' not in run:
+            unknown += 1
+        elif run['machine'] not in seen:
+            seen.append(run['machine'])
+    if not seen:
+        return ''
+    text = '; '.join(
+        f"{m['cpu']}, {m['kernels']} kernels, torch {m['torch']}, "
+        f"{m['threads']} threads" for m in seen)
+    text = (f'\nTrained on {text}.' if len(seen) == 1 else
+            f'\nTrained on {len(seen)} machines, so the paired columns '
+            f'mix machine noise into seed noise: {text}.')
+    if unknown:
+        text += f' {unknown} runs saved no machine.'
+    return text + '\n'
+
+
 TrainOne = Callable[[BenchmarkRun, int, str], Dict]
 
 
@@ -116,7 +206,8 @@ def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
     Args:
         todo (Sequence[tuple]): ``(seed, run)`` pairs, from
             :func:`pending_runs`.
-        results (dict): The benchmark's results; each run's result goes to
+        results (dict): The benchmark's results; each run's result, with
+            the :func:`machine` that trained it, goes to
             ``results['runs']['<key>/seed<seed>']``.
         work_dir (str): The benchmark's folder; a run trains in
             ``<work_dir>/<key>/seed<seed>`` and its weights are deleted
@@ -131,10 +222,18 @@ def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
     """
     log(f'{len(todo)} runs to do, '
         f"{len(results['runs'])} done before (in {work_dir})")
+    this = machine()
+    others = other_machines(results, this) if todo else []
+    if others:
+        log(f'warning: runs in {work_dir} were trained on another machine '
+            f'({others[0]}); this one is {this}. Runs repeat to the last '
+            'digit only on one machine, so per-seed differences between '
+            "this machine's runs and those mix machine noise into the "
+            'paired columns: compare in a new --work-dir to keep them apart.')
     for idx, (seed, run) in enumerate(todo):
         run_dir = osp.join(work_dir, run.key, f'seed{seed}')
         log(f'[{idx + 1}/{len(todo)}] {run.name}, seed {seed}')
-        result = train_one(run, seed, run_dir)
+        result = dict(train_one(run, seed, run_dir), machine=this)
         results['runs'][f'{run.key}/seed{seed}'] = result
         save()
         drop_weights(
@@ -445,7 +544,7 @@ def write_table(work_dir: str,
     note = ('\nPaired columns: mean ± std over the seeds both runs have '
             '(their number in brackets) of the per-seed mAP difference, '
             'on the same number of iterations.\n')
-    text = header + '\n'.join(lines) + '\n' + note
+    text = header + '\n'.join(lines) + '\n' + note + machines_note(results)
     with open(osp.join(work_dir, f'{name}.md'), 'w') as f:
         f.write(text)
     if rows and plot:
@@ -551,8 +650,8 @@ def run_mini_benchmark(work_dir: str,
 __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
     'apply_distill_run', 'default_runs', 'drop_weights', 'format_delta',
-    'format_mean', 'format_per_seed', 'load_results', 'method_runs',
-    'paired_difference',
+    'format_mean', 'format_per_seed', 'load_results', 'machine',
+    'machines_note', 'method_runs', 'other_machines', 'paired_difference',
     'pending_runs', 'run_config', 'run_mini_benchmark', 'save_results',
     'summarize', 'train_pending', 'write_table'
 ]

@@ -9,8 +9,10 @@ import pytest
 
 from mmadmd.benchmarks.mini_benchmark import (BenchmarkSettings, all_runs,
                                               default_runs, format_delta,
-                                              format_mean, run_config,
-                                              run_mini_benchmark, summarize)
+                                              format_mean, machine,
+                                              machines_note, method_runs,
+                                              run_config, run_mini_benchmark,
+                                              summarize, train_pending)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -64,6 +66,44 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path):
     other = replace(settings, data=replace(settings.data, student_iters=3))
     with pytest.raises(ValueError, match='other settings'):
         run_mini_benchmark(work_dir, data, other)
+
+
+def test_runs_record_their_machine_and_another_one_is_named(tmp_path):
+    student, = method_runs(('student', ))
+
+    def train_one(run, seed, run_dir):
+        os.makedirs(run_dir)
+        return dict(mAP=0.5, iters=1)
+
+    def train(todo, results):
+        lines = []
+        train_pending(todo, results, str(tmp_path), train_one, lambda: None,
+                      lines.append)
+        return [line for line in lines if line.startswith('warning')]
+
+    this = machine()
+    assert this['cpu'] and this['kernels'] and this['threads'] >= 1
+    results = dict(runs={'student/seed0': dict(mAP=0.4, iters=1)})
+    # Runs saved before machines were recorded raise no warning.
+    assert train([(1, student)], results) == []
+    assert results['runs']['student/seed1'] == dict(
+        mAP=0.5, iters=1, machine=this)
+    elsewhere = dict(this, cpu='Another CPU (family 6, model 106)')
+    results['runs']['student/seed2'] = dict(
+        mAP=0.3, iters=1, machine=elsewhere)
+    warning, = train([(3, student)], results)
+    assert 'Another CPU' in warning and this['cpu'] in warning
+    assert '--work-dir' in warning
+    # Nothing left to train: nothing to pair, no warning.
+    assert train([], results) == []
+    # The table says which machines trained its runs.
+    note = machines_note(results)
+    assert note.startswith('\nTrained on 2 machines')
+    assert 'Another CPU' in note and '1 runs saved no machine' in note
+    del results['runs']['student/seed2'], results['runs']['student/seed0']
+    assert machines_note(results) == (
+        f"\nTrained on {this['cpu']}, {this['kernels']} kernels, torch "
+        f"{this['torch']}, {this['threads']} threads.\n")
 
 
 def test_paired_differences_use_shared_seeds_only():
