@@ -128,6 +128,9 @@ def nwpu_runs() -> List[BenchmarkRun]:
         run('admd-3x', 'ADMD, 3x', 'schedules', 'admd', schedule=3.0),
         run('admd-3x-constant', 'ADMD, 3x, no weight increasing',
             'schedules', 'admd', hook=dict(mode='constant'), schedule=3.0),
+        # The best other method at 1x, on the prolonged schedule too.
+        run('pkd-3x', 'PKD, 3x', 'schedules', 'pkd', schedule=3.0,
+            extra=True),
         # Settings to choose on the val split.
         run('admd-tau2', 'ADMD, tau 2', 'ablations', 'admd',
             loss=dict(tau=2.0), extra=True),

@@ -112,8 +112,8 @@ def test_cli_help_lists_runs():
         [sys.executable, 'tools/analysis/nwpu_benchmark.py', '--help'],
         capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
-    assert 'admd-3x-constant' in result.stdout and '--data-root' in \
-        result.stdout
+    for run in ('admd-3x-constant', 'pkd-3x', '--data-root'):
+        assert run in result.stdout
     # options whose default is computed later say it in their help
     assert '(default: None)' not in result.stdout
 
