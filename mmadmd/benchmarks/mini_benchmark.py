@@ -144,23 +144,24 @@ def machine() -> Dict:
         threads=torch.get_num_threads())
 
 
-def other_machines(results: Dict, this: Dict) -> List[Dict]:
-    """The machines other than ``this`` that trained runs of ``results``.
+def recorded_machines(results: Dict) -> Tuple[List[Dict], int]:
+    """The machines that trained the runs of ``results``.
 
     Args:
-        results (dict): A benchmark's results; runs saved before machines
-            were recorded have no ``machine`` and are not counted.
-        this (dict): A :func:`machine` record.
+        results (dict): A benchmark's results.
 
     Returns:
-        list[dict]: Each other machine once, in the order first seen.
+        tuple: The :func:`machine` records, each once in the order first
+        seen, and the number of runs saved before machines were recorded.
     """
-    others: List[Dict] = []
+    seen: List[Dict] = []
+    unknown = 0
     for run in results['runs'].values():
-        seen = run.get('machine')
-        if seen and seen != this and seen not in others:
-            others.append(seen)
-    return others
+        if 'machine' not in run:
+            unknown += 1
+        elif run['machine'] not in seen:
+            seen.append(run['machine'])
+    return seen, unknown
 
 
 def machines_note(results: Dict) -> str:
@@ -173,13 +174,7 @@ def machines_note(results: Dict) -> str:
         str: One Markdown paragraph (empty when no run recorded its
         machine).
     """
-    seen: List[Dict] = []
-    unknown = 0
-    for run in results['runs'].values():
-        if 'machine' not in run:
-            unknown += 1
-        elif run['machine'] not in seen:
-            seen.append(run['machine'])
+    seen, unknown = recorded_machines(results)
     if not seen:
         return ''
     text = '; '.join(
@@ -223,8 +218,8 @@ def train_pending(todo: Sequence[Tuple[int, BenchmarkRun]], results: Dict,
     log(f'{len(todo)} runs to do, '
         f"{len(results['runs'])} done before (in {work_dir})")
     this = machine()
-    others = other_machines(results, this) if todo else []
-    if others:
+    others = [m for m in recorded_machines(results)[0] if m != this]
+    if others and todo:
         log(f'warning: runs in {work_dir} were trained on another machine '
             f'({others[0]}); this one is {this}. Runs repeat to the last '
             'digit only on one machine, so per-seed differences between '
@@ -651,7 +646,7 @@ __all__ = [
     'BenchmarkRun', 'BenchmarkSettings', 'METHOD_NAMES', 'all_runs',
     'apply_distill_run', 'default_runs', 'drop_weights', 'format_delta',
     'format_mean', 'format_per_seed', 'load_results', 'machine',
-    'machines_note', 'method_runs', 'other_machines', 'paired_difference',
-    'pending_runs', 'run_config', 'run_mini_benchmark', 'save_results',
+    'machines_note', 'method_runs', 'paired_difference', 'pending_runs',
+    'recorded_machines', 'run_config', 'run_mini_benchmark', 'save_results',
     'summarize', 'train_pending', 'write_table'
 ]
