@@ -10,21 +10,19 @@ a rerun skips finished runs, so an interrupted benchmark resumes where it
 stopped. ``results.md`` (mean and std per run) and ``results.png`` are
 rewritten after every run.
 """
-import hashlib
 import json
 import os
 import os.path as osp
-import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-import torch
 from mmengine.config import Config
 
 from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
                                     stage_config, train_and_test)
+from mmadmd.benchmarks.machine import describe_machine, machine
 from mmadmd.utils import config_path, set_kd_channels
 
 
@@ -106,44 +104,6 @@ def pending_runs(results: Dict, runs: Sequence[BenchmarkRun],
             if f'{run.key}/seed{seed}' not in results['runs']]
 
 
-def machine() -> Dict:
-    """What a run's last digits depend on beyond its settings and seed.
-
-    A run repeats to the last digit on one machine, but the same run on
-    another machine of the same kind can end several points of mAP away
-    (docs/benchmarks.md): the CPU's kernels set the rounding of every sum,
-    and training amplifies it. Each run records this, so that runs of two
-    machines are never paired unnoticed.
-
-    Returns:
-        dict: ``cpu`` (model, family, model number, stepping and cache, as
-        ``/proc/cpuinfo`` gives them; the platform's name elsewhere),
-        ``flags`` (a digest of the CPU's feature flags), ``kernels``
-        (the instruction set torch's CPU kernels use), ``torch`` (version)
-        and ``threads`` (torch's intra-op threads).
-    """
-    info: Dict[str, str] = {}
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                key, _, value = line.partition(':')
-                info.setdefault(key.strip(), value.strip())
-    except OSError:  # not Linux
-        pass
-    cpu = platform.processor() or platform.machine()
-    if 'model name' in info:
-        cpu = (f"{info['model name']} (family {info.get('cpu family')}, "
-               f"model {info.get('model')}, stepping {info.get('stepping')}"
-               f", cache {info.get('cache size')})")
-    flags = info.get('flags', '')
-    return dict(
-        cpu=cpu,
-        flags=hashlib.sha1(flags.encode()).hexdigest()[:12] if flags else '',
-        kernels=torch.backends.cpu.get_cpu_capability(),
-        torch=torch.__version__,
-        threads=torch.get_num_threads())
-
-
 def recorded_machines(results: Dict) -> Tuple[List[Dict], int]:
     """The machines that trained the runs of ``results``.
 
@@ -177,9 +137,7 @@ def machines_note(results: Dict) -> str:
     seen, unknown = recorded_machines(results)
     if not seen:
         return ''
-    text = '; '.join(
-        f"{m['cpu']}, {m['kernels']} kernels, torch {m['torch']}, "
-        f"{m['threads']} threads" for m in seen)
+    text = '; '.join(describe_machine(m) for m in seen)
     text = (f'\nTrained on {text}.' if len(seen) == 1 else
             f'\nTrained on {len(seen)} machines, so the paired columns '
             f'mix machine noise into seed noise: {text}.')

@@ -3,9 +3,10 @@
 import glob
 import os
 import os.path as osp
-import platform
 import shutil
 from typing import List, Sequence
+
+from mmadmd.benchmarks.machine import describe_machine, machine
 
 
 def _series(scalars: List[dict], key: str):
@@ -124,8 +125,8 @@ def write_report(work_dir: str,
         else f'# mmadmd demo: ADMD on synthetic {settings.dataset.upper()} '
         'scenes',
         '', f'{data} Batch {settings.batch_size}, seed {settings.seed}; '
-        f'{platform.processor() or platform.machine()}, '
-        f'{os.cpu_count()} CPU cores, {total_seconds / 60:.1f} min in all.',
+        f'{describe_machine(machine())} on {os.cpu_count()} CPU cores, '
+        f'{total_seconds / 60:.1f} min in all.',
         '',
         '| model | backbone | params | iterations | train + test | mAP |',
         '|---|---|---|---|---|---|',

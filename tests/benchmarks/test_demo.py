@@ -9,6 +9,7 @@ import pytest
 
 from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
                                     run_demo, stage_config)
+from mmadmd.benchmarks.machine import describe_machine, machine
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -26,6 +27,8 @@ def test_quick_demo_writes_report(tmp_path):
     report = open(result['report']).read()
     for row in ('| teacher |', '| student |', '| student + ADMD |'):
         assert row in report
+    # Its times are read against the machine that measured them.
+    assert describe_machine(machine()) in report
     pictures = [
         line.split('(')[1].rstrip(')') for line in report.splitlines()
         if line.startswith('![')
