@@ -12,10 +12,10 @@ import cv2
 import pytest
 
 from mmadmd.benchmarks.mini_benchmark import summarize
-from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, SHIPPED_TEACHER,
-                                              NWPUSettings, default_nwpu_runs,
-                                              lead_table, nwpu_runs,
-                                              nwpu_stage_config,
+from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, LEAD_RUNS_3X,
+                                              SHIPPED_TEACHER, NWPUSettings,
+                                              default_nwpu_runs, lead_table,
+                                              nwpu_runs, nwpu_stage_config,
                                               run_nwpu_benchmark)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
@@ -118,6 +118,28 @@ def test_cli_help_lists_runs():
     assert '(default: None)' not in result.stdout
 
 
+def test_lead_table_pairs_each_method_with_its_schedule():
+    def runs(**maps):
+        return {f"{key.replace('_', '-')}/seed{seed}": dict(
+            mAP=m, seconds=1.0, iters=1800)
+                for key, per_seed in maps.items()
+                for seed, m in enumerate(per_seed)}
+
+    results = dict(runs=runs(student_3x=(0.5, 0.4), admd_3x=(0.7, 0.6),
+                             pkd_3x=(0.6, 0.7)))
+    table = lead_table(results, LEAD_RUNS_3X, against='pkd-3x')
+    assert table.splitlines()[0].endswith('| vs PKD, 3x |')
+    cells = [[c.strip() for c in line.split('|')[1:-1]]
+             for line in table.splitlines()[2:]]
+    # Runs without results get no row; the student alone and the run
+    # compared with leave the last column empty.
+    assert {c[0]: c[3:] for c in cells} == {
+        'student alone, 3x': ['', ''],
+        'ADMD, 3x': ['+0.200 ± 0.000 (2)', '+0.000 ± 0.141 (2)'],
+        'PKD, 3x': ['+0.200 ± 0.141 (2)', '']
+    }
+
+
 def test_readme_leads_with_the_shipped_real_data_table():
     """The README's real-data table is the shipped results' own, and the
     command it names is one the tool accepts."""
@@ -125,6 +147,7 @@ def test_readme_leads_with_the_shipped_real_data_table():
         open(osp.join(REPO, 'docs', 'benchmarks', 'nwpu_benchmark.json')))
     readme = open(osp.join(REPO, 'README.md')).read()
     assert lead_table(results, LEAD_RUNS) in readme
+    assert lead_table(results, LEAD_RUNS_3X, against='pkd-3x') in readme
     teacher = results['settings']['teacher_ckpt']
     assert osp.isfile(osp.join(REPO, teacher))
     line = next(line for line in readme.splitlines()
