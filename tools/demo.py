@@ -65,9 +65,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--zoom',
         type=float,
-        help='object enlargement of the scenes (default: 2 with dior, 1 '
-        'with dota; dior at 1 gives the scenes of the demo before December '
-        '2026)')
+        help='object enlargement of the scenes (default: 2; 1 gives the '
+        'scenes of the demos before December 2026)')
     parser.add_argument(
         '--seed',
         type=int,

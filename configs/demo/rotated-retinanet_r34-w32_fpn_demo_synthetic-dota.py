@@ -2,7 +2,10 @@
 # synthetic DOTA scenes split into 256 px patches, sized for a 2-core CPU.
 # The real-data counterpart is
 # ../detectors/rotated-retinanet-rbox-le90_r101_fpn_1x_dota.py.
-_base_ = '../detectors/rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py'
+_base_ = [
+    '../detectors/rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py',
+    '../_base_/cpu_models.py'
+]
 
 demo_data_root = 'data/synthetic_dota/split/'
 demo_classes = ('plane', 'bridge', 'small-vehicle', 'large-vehicle', 'ship',
@@ -11,8 +14,8 @@ demo_scale = (256, 256)
 demo_iters = 600  # tools/demo.py sets the iterations of each stage
 
 model = dict(
-    backbone=dict(depth=34, base_channels=32, init_cfg=None),
-    neck=dict(in_channels=[32, 64, 128, 256], out_channels=64),
+    backbone=_base_.cpu_teacher_backbone,
+    neck=_base_.cpu_teacher_neck,
     bbox_head=dict(
         num_classes=len(demo_classes),
         in_channels=64,
@@ -54,13 +57,14 @@ train_cfg = dict(
     type='IterBasedTrainLoop',
     max_iters=demo_iters,
     val_interval=demo_iters)
+# tools/demo.py gives each stage min(200, iters / 5) warm-up iterations
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
-         end=50),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=demo_iters,
-         eta_min=0.0005)
+         end=120),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=120,
+         end=demo_iters, eta_min=0.0005)
 ]
-optim_wrapper = dict(optimizer=dict(lr=0.02))
+optim_wrapper = dict(optimizer=dict(lr=0.01), clip_grad=dict(max_norm=35))
 default_hooks = dict(
     logger=dict(interval=25),
     checkpoint=dict(by_epoch=False, interval=demo_iters, max_keep_ckpts=1))

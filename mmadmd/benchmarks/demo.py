@@ -82,8 +82,6 @@ class DemoSettings:
             num_val=12,
             num_test=0,
             size=512,
-            zoom=1.0,
-            warmup=None,
             teacher_iters=800,
             student_iters=400)
 
