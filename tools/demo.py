@@ -16,6 +16,8 @@ Example:
     python tools/demo.py --work-dir work_dirs/demo
     python tools/demo.py --quick        # a smoke run of about a minute
     python tools/demo.py --dataset nwpu --data-root data/NWPU_VHR-10
+    python tools/demo.py --dataset nwpu --data-root data/NWPU_VHR-10 \\
+        --teacher-ckpt docs/benchmarks/nwpu_teacher_adamw_7000it.pth
 """
 # First: mmrazor compat, registries.
 import mmadmd  # noqa: F401,I001
@@ -57,6 +59,11 @@ def parse_args() -> argparse.Namespace:
         f'with dior, {dota.teacher_iters} with dota, {nwpu.teacher_iters} '
         'with nwpu)')
     parser.add_argument(
+        '--teacher-ckpt',
+        help='trained weights of the teacher config: evaluated instead of '
+        'training a teacher (with nwpu, e.g. the real-data benchmark\'s '
+        'docs/benchmarks/nwpu_teacher_adamw_7000it.pth)')
+    parser.add_argument(
         '--student-iters',
         type=int,
         help='iterations of the student, alone and with ADMD (default: '
@@ -81,6 +88,9 @@ def main() -> None:
         raise SystemExit('--dataset nwpu needs --data-root: the NWPU VHR-10 '
                          'folder (with "positive image set" and "ground '
                          'truth")')
+    if args.teacher_ckpt and args.teacher_iters:
+        raise SystemExit('--teacher-ckpt and --teacher-iters exclude each '
+                         'other: a given teacher is not trained')
     if args.quick:
         settings = DemoSettings.quick(args.dataset)
     elif args.dataset == 'dota':
@@ -93,6 +103,7 @@ def main() -> None:
         settings.teacher_iters = args.teacher_iters
     if args.student_iters:
         settings.student_iters = args.student_iters
+    settings.teacher_ckpt = args.teacher_ckpt
     if args.zoom is not None:  # 0 or less: generate_scene says why
         settings.zoom = args.zoom
     settings.seed = args.seed

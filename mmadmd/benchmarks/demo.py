@@ -22,6 +22,7 @@ from mmengine.runner import Runner
 
 from mmadmd.apis.export import export_student
 from mmadmd.utils import adapt_data, config_path
+from mmadmd.utils.cli import load_checkpoint_strictly
 
 #: dataset -> (teacher, student, ADMD) demo configs and the mAP key.
 DEMOS = {
@@ -59,6 +60,9 @@ class DemoSettings:
         student_iters (int): Iterations of the student, alone and with ADMD.
         batch_size (int): Training batch size.
         seed (int): Seed of the scenes and of training.
+        teacher_ckpt (str, optional): Trained weights of the dataset's
+            teacher config: the teacher is evaluated, not trained (e.g.
+            the real-data benchmark's shipped teacher with ``'nwpu'``).
     """
     dataset: str = 'dior'
     num_train: int = 160
@@ -71,6 +75,7 @@ class DemoSettings:
     student_iters: int = 600
     batch_size: int = 8
     seed: int = 0
+    teacher_ckpt: Optional[str] = None
 
     @classmethod
     def rotated(cls) -> 'DemoSettings':
@@ -259,7 +264,37 @@ def train_and_test(name: str, cfg: Config) -> StageResult:
     runner.register_hook(ProgressBarHook(name))
     runner.train()
     metrics = runner.test()
-    seconds = time.time() - start
+    return _stage_result(
+        name, cfg, runner, metrics, time.time() - start,
+        osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth'))
+
+
+def evaluate_checkpoint(name: str, cfg: Config,
+                        checkpoint: str) -> StageResult:
+    """Evaluate trained weights on ``cfg``'s test split, without training.
+
+    Args:
+        name (str): The stage's name in the report.
+        cfg (Config): The stage's config; its model must fit the weights.
+        checkpoint (str): The weights, loaded strictly (a checkpoint of
+            another model stops with the keys that do not fit).
+
+    Returns:
+        StageResult: The metrics; ``checkpoint`` is the given file.
+    """
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'{name} checkpoint {checkpoint!r} not found')
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    load_checkpoint_strictly(runner.model, checkpoint,
+                             cfg.filename or f'the {name} config')
+    metrics = runner.test()
+    return _stage_result(name, cfg, runner, metrics, time.time() - start,
+                         checkpoint)
+
+
+def _stage_result(name: str, cfg: Config, runner: Runner, metrics: Dict,
+                  seconds: float, checkpoint: str) -> StageResult:
     model = runner.model
     student = getattr(model, 'student', model)
     # Training scalars, one line per logging interval (the stage's own file
@@ -270,8 +305,7 @@ def train_and_test(name: str, cfg: Config) -> StageResult:
     return StageResult(
         name=name,
         work_dir=cfg.work_dir,
-        checkpoint=osp.join(cfg.work_dir,
-                            f'iter_{cfg.train_cfg.max_iters}.pth'),
+        checkpoint=checkpoint,
         metrics={k: float(v) for k, v in metrics.items()},
         seconds=seconds,
         params=sum(p.numel() for p in student.parameters()),
@@ -384,9 +418,15 @@ def run_demo(work_dir: str, data_root: str,
                 f'synthetic {settings.dataset.upper()} scenes -> {data_root}')
         data_root = generate_data(data_root, settings)
 
-    _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
-    teacher = train_and_test(
-        'teacher', config(teacher_cfg, 'teacher', settings.teacher_iters))
+    teacher_stage = config(teacher_cfg, 'teacher', settings.teacher_iters)
+    if settings.teacher_ckpt:
+        _banner(2, total, f'teacher: {settings.teacher_ckpt}, evaluated '
+                '(not trained)')
+        teacher = evaluate_checkpoint('teacher', teacher_stage,
+                                      settings.teacher_ckpt)
+    else:
+        _banner(2, total, f'teacher: {settings.teacher_iters} iterations')
+        teacher = train_and_test('teacher', teacher_stage)
 
     _banner(3, total,
             f'student alone: {settings.student_iters} iterations')
@@ -431,5 +471,5 @@ def run_demo(work_dir: str, data_root: str,
 
 __all__ = [
     'DemoSettings', 'StageResult', 'run_demo', 'generate_data', 'load_config',
-    'set_budget', 'stage_config', 'train_and_test'
+    'set_budget', 'stage_config', 'evaluate_checkpoint', 'train_and_test'
 ]

@@ -128,9 +128,12 @@ def write_report(work_dir: str,
         f'{describe_machine(machine())} on {os.cpu_count()} CPU cores, '
         f'{total_seconds / 60:.1f} min in all.',
         '',
+        *([f'The teacher is `{settings.teacher_ckpt}`, evaluated here, not '
+           'trained.', ''] if settings.teacher_ckpt else []),
         '| model | backbone | params | iterations | train + test | mAP |',
         '|---|---|---|---|---|---|',
-        row(teacher, 'ResNet-34, half width', settings.teacher_iters),
+        row(teacher, 'ResNet-34, half width',
+            'given' if settings.teacher_ckpt else settings.teacher_iters),
         row(student, 'ResNet-18, quarter width', settings.student_iters),
         row(admd, 'ResNet-18, quarter width', settings.student_iters), '',
         f'ADMD vs the student alone: {a_map - s_map:+.3f} mAP '

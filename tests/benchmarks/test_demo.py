@@ -1,5 +1,6 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """`make demo` in miniature: every stage runs and the report is complete."""
+import glob
 import os.path as osp
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 from mmadmd.benchmarks.demo import (DEMOS, DemoSettings, generate_data,
                                     run_demo, stage_config)
 from mmadmd.benchmarks.machine import describe_machine, machine
+from mmadmd.benchmarks.nwpu_benchmark import SHIPPED_TEACHER
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -94,17 +96,45 @@ REAL_NWPU = osp.abspath(osp.join(osp.dirname(__file__), '..', '..', '..',
     reason=f'NWPU VHR-10 not found at {REAL_NWPU} (../shared/data beside '
     'the repository, present in development and CI)')
 def test_quick_demo_on_a_users_nwpu_folder(tmp_path):
-    # As a user runs it: the command line, on the release folder.
+    # As a user runs it: the command line, on the release folder, with the
+    # benchmark's shipped teacher instead of training one.
     work_dir = str(tmp_path / 'demo-nwpu')
     out = subprocess.run(
         [sys.executable, 'tools/demo.py', '--dataset', 'nwpu', '--data-root',
-         REAL_NWPU, '--quick', '--work-dir', work_dir],
+         REAL_NWPU, '--quick', '--work-dir', work_dir, '--teacher-ckpt',
+         SHIPPED_TEACHER],
         capture_output=True, text=True, cwd=REPO, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     report = open(osp.join(work_dir, 'report.md')).read()
     assert report.startswith('# mmadmd demo: ADMD on NWPU VHR-10')
     assert '| student + ADMD |' in report
     assert osp.exists(osp.join(work_dir, 'exported', 'student.pth'))
+    # The given teacher was evaluated, not trained.
+    assert f'The teacher is `{SHIPPED_TEACHER}`' in report
+    assert '| given |' in report
+    assert not glob.glob(osp.join(work_dir, 'teacher', '*.pth'))
+
+
+def test_demo_stops_on_a_teacher_of_another_model(tmp_path):
+    # The NWPU teacher (10 classes) does not fit the DIOR demo's (6).
+    out = subprocess.run(
+        [sys.executable, 'tools/demo.py', '--quick', '--work-dir',
+         str(tmp_path / 'demo'), '--data-root', str(tmp_path / 'data'),
+         '--teacher-ckpt', SHIPPED_TEACHER],
+        capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert out.returncode != 0
+    assert SHIPPED_TEACHER in out.stderr
+    assert 'bbox_head.retina_cls' in out.stderr
+    assert not osp.exists(osp.join(tmp_path, 'demo', 'student'))
+
+
+def test_demo_given_teacher_is_not_trained():
+    out = subprocess.run(
+        [sys.executable, 'tools/demo.py', '--teacher-ckpt', SHIPPED_TEACHER,
+         '--teacher-iters', '10'],
+        capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode != 0
+    assert '--teacher-ckpt and --teacher-iters exclude' in out.stderr
 
 
 def test_nwpu_demo_needs_its_folder():
@@ -135,17 +165,19 @@ def test_readme_demo_tables_are_the_reports(report):
         assert line in readme, f'README lacks the {report} row {line}'
 
 
-def test_demo_metafile_quotes_the_summary():
-    """configs/demo/metafile.yml gives each DIOR demo config the mAP of
-    its stage in docs/demo/summary.json."""
+@pytest.mark.parametrize('dataset,report', [('dior', 'demo'),
+                                            ('dota', 'demo-rotated')])
+def test_demo_metafile_quotes_the_summary(dataset, report):
+    """configs/demo/metafile.yml gives each demo config the mAP of its
+    stage in docs/demo*/summary.json."""
     import json
 
     import yaml
-    summary = json.load(open(osp.join(REPO, 'docs', 'demo', 'summary.json')))
+    summary = json.load(open(osp.join(REPO, 'docs', report, 'summary.json')))
     meta = yaml.safe_load(
         open(osp.join(REPO, 'configs', 'demo', 'metafile.yml')))
     maps = {m['Name']: m['Results'][0]['Metrics']['mAP']
             for m in meta['Models']}
     stages = ('teacher', 'student', 'student + ADMD')
-    for config, stage in zip(DEMOS['dior'][0], stages):
+    for config, stage in zip(DEMOS[dataset][0], stages):
         assert maps[config[:-3]] == round(summary[stage]['mAP'], 3), config

@@ -77,6 +77,15 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
     assert reused['settings']['teacher_ckpt'] == teacher
     assert not glob.glob(str(tmp_path / 'given' / 'teacher' / 'iter_*.pth'))
     assert list(reused['runs']) == [f'{default_nwpu_runs()[1].key}/seed0']
+    # Weights of another model (here the student's) stop before any run.
+    student = osp.join(work_dir, 'student', 'seed0', 'iter_2.pth')
+    with pytest.raises(ValueError, match='does not fit the model of the '
+                       'teacher config'):
+        run_nwpu_benchmark(
+            str(tmp_path / 'wrong'), nwpu_root,
+            replace(settings, teacher_ckpt=student),
+            runs=default_nwpu_runs()[1:2], split_dir=nwpu_root)
+    assert not osp.exists(str(tmp_path / 'wrong' / 'admd'))
     # the message names the shipped teacher, which exists
     assert osp.isfile(osp.join(REPO, SHIPPED_TEACHER))
     with pytest.raises(FileNotFoundError, match=SHIPPED_TEACHER):
