@@ -136,7 +136,7 @@ def nwpu_runs() -> List[BenchmarkRun]:
             extra=True),
         # Settings to choose on the val split.
         # A sharper mask: at tau 1 the trained teacher's mask covers
-        # 0.92-0.98 of the pixels, so ADMD weights them almost as PKD.
+        # 0.90-0.98 of the pixels, so ADMD weights them almost as PKD.
         run('admd-tau0.5', 'ADMD, tau 0.5', 'ablations', 'admd',
             loss=dict(tau=0.5), extra=True),
         run('admd-tau2', 'ADMD, tau 2', 'ablations', 'admd',

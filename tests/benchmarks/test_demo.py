@@ -128,7 +128,7 @@ def test_demo_stops_on_a_teacher_of_another_model(tmp_path):
     assert not osp.exists(osp.join(tmp_path, 'demo', 'student'))
 
 
-def test_demo_given_teacher_is_not_trained():
+def test_demo_teacher_ckpt_excludes_teacher_iters():
     out = subprocess.run(
         [sys.executable, 'tools/demo.py', '--teacher-ckpt', SHIPPED_TEACHER,
          '--teacher-iters', '10'],
