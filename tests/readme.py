@@ -1,25 +1,30 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""The README's code blocks, as a user copies them (tests run them)."""
+"""The code blocks of the README and the docs, as a user copies them (tests
+run them)."""
 import os.path as osp
 from typing import List
 
-README = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'README.md')
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+README = osp.join(REPO, 'README.md')
 
 
-def readme_blocks(heading: str, lang: str) -> List[str]:
-    """Code blocks of one README section, verbatim.
+def doc_blocks(path: str, heading: str, lang: str) -> List[str]:
+    """Code blocks of one section of a Markdown page, verbatim.
 
     Args:
-        heading (str): The section's heading line, e.g. ``'### Mask
+        path (str): The page, absolute or relative to the repository, e.g.
+            ``'docs/user_guides/visualization.md'``.
+        heading (str): The section's heading line, e.g. ``'## Mask
             pictures'``; the section ends at the next heading of any level.
         lang (str): The blocks' language tag, e.g. ``'python'``.
 
     Returns:
         list[str]: The blocks' text, in order.
     """
-    lines = open(README, encoding='utf-8').read().splitlines()
+    path = osp.join(REPO, path)
+    lines = open(path, encoding='utf-8').read().splitlines()
     if heading not in lines:
-        raise KeyError(f'README.md has no section {heading!r}')
+        raise KeyError(f'{osp.relpath(path, REPO)} has no section {heading!r}')
     blocks, block, fence = [], None, False
     for line in lines[lines.index(heading) + 1:]:
         if line.startswith('```'):
@@ -33,3 +38,9 @@ def readme_blocks(heading: str, lang: str) -> List[str]:
         elif line.startswith('#'):
             break
     return blocks
+
+
+def readme_blocks(heading: str, lang: str) -> List[str]:
+    """Code blocks of one README section, verbatim (see
+    :func:`doc_blocks`)."""
+    return doc_blocks(README, heading, lang)

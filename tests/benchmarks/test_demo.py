@@ -145,10 +145,13 @@ def test_nwpu_demo_needs_its_folder():
     assert '--dataset nwpu needs --data-root' in out.stderr
 
 
-@pytest.mark.parametrize('report', ['demo', 'demo-rotated'])
-def test_readme_demo_tables_are_the_reports(report):
-    """The README quotes each demo's table as the real run wrote it."""
-    from readme import README
+@pytest.mark.parametrize('report,pages', [
+    ('demo', ('README.md', 'docs/get_started.md')),
+    ('demo-rotated', ('docs/get_started.md', ))
+])
+def test_docs_quote_the_demo_tables_of_the_reports(report, pages):
+    """The README and the get-started page quote each demo's table as the
+    real run wrote it."""
 
     def tables(text):
         return [
@@ -160,9 +163,10 @@ def test_readme_demo_tables_are_the_reports(report):
     generated = tables(open(osp.join(REPO, 'docs', report,
                                      'report.md')).read())
     assert len(generated) == 3
-    readme = open(README).read()
-    for line in generated:
-        assert line in readme, f'README lacks the {report} row {line}'
+    for page in pages:
+        text = open(osp.join(REPO, page)).read()
+        for line in generated:
+            assert line in text, f'{page} lacks the {report} row {line}'
 
 
 @pytest.mark.parametrize('dataset,report', [('dior', 'demo'),

@@ -1,7 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """The drop-in fragment in a user's project, run by mmdet's own train.py
 and ``mim train mmdet`` exactly as the README prints it, and by mmrotate's
-own train.py with the scope its comment names."""
+own train.py with the scope its comment names. The own-project guide
+prints the same recipe."""
 import glob
 import os
 import os.path as osp
@@ -20,7 +21,7 @@ from mmengine.registry import init_default_scope
 from mmadmd.models import ConfigModel
 from mmadmd.utils import (adapt_data, no_pretrained_options,
                           tiny_model_options)
-from readme import readme_blocks
+from readme import doc_blocks, readme_blocks
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -75,11 +76,9 @@ def test_readme_recipe_runs_verbatim_in_mmdet(tmp_path, dior_root):
                    18).dump(str(project / 'my_retinanet_r50.py'))
     teacher = _tiny_detector('retinanet_r101_fpn_2x_dior.py', dior_root, 34)
     teacher.dump(str(project / 'my_retinanet_r101.py'))
-    [config] = readme_blocks('## Use ADMD in your own mmdet/mmrotate project',
-                             'python')
+    [config] = readme_blocks('## Use it in your own project', 'python')
     (project / 'my_admd.py').write_text(config)
-    [command] = readme_blocks(
-        '## Use ADMD in your own mmdet/mmrotate project', 'bash')
+    [command] = readme_blocks('## Use it in your own project', 'bash')
     assert command.startswith('mim train mmdet my_admd.py')
 
     # The teacher's checkpoint, where the recipe says (relative to the
@@ -120,8 +119,7 @@ def test_readme_recipe_runs_in_mmrotate(tmp_path, dota_split_root):
         'rotated-retinanet-rbox-le90_r101_fpn_1x_dota.py', dota_split_root,
         34)
     teacher.dump(str(project / 'my_retinanet_r101.py'))
-    [config] = readme_blocks('## Use ADMD in your own mmdet/mmrotate project',
-                             'python')
+    [config] = readme_blocks('## Use it in your own project', 'python')
     assert "_scope_='mmdet'),  # 'mmrotate' for rotated" in config
     (project / 'my_admd.py').write_text(
         config.replace("_scope_='mmdet'", "_scope_='mmrotate'"))
@@ -145,3 +143,10 @@ def test_config_model_names_the_fix_for_a_relative_path(tmp_path):
     with pytest.raises(FileNotFoundError,
                        match=r"config='\{\{fileDirname\}\}/my_teacher.py'"):
         ConfigModel(str(tmp_path / 'nowhere' / 'my_teacher.py'))
+
+
+def test_own_project_guide_prints_the_readme_recipe():
+    for lang in ('python', 'bash'):
+        assert doc_blocks('docs/user_guides/own_project.md',
+                          '## The fragment', lang) == readme_blocks(
+                              '## Use it in your own project', lang), lang

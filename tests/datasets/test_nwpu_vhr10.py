@@ -231,10 +231,11 @@ def test_release_reads_whole_through_the_shipped_config():
                                             163, 224, 124, 598]
 
 
-def test_readme_split_command_runs_verbatim(tmp_path):
-    # The README's command, as printed, from a folder laid out as it says.
-    readme = open(osp.join(REPO, 'README.md')).read()
-    cmd = next(line for line in readme.splitlines()
+def test_guide_split_command_runs_verbatim(tmp_path):
+    # The datasets guide's command, as printed, from a folder laid out as it
+    # says.
+    guide = open(osp.join(REPO, 'docs', 'user_guides', 'datasets.md')).read()
+    cmd = next(line for line in guide.splitlines()
                if line.startswith('python tools/dataset_converters/'
                                   'nwpu_vhr10_split.py'))
     os.symlink(osp.join(REPO, 'tools'), tmp_path / 'tools')

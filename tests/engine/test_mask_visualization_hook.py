@@ -8,7 +8,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmadmd.engine import mask_heatmap
-from readme import readme_blocks
+from readme import doc_blocks
 from mmadmd.testing.toy import runner_cfg
 
 
@@ -54,8 +54,9 @@ def test_hook_writes_pngs_and_visualizer_images(tmp_path):
 
 
 def test_readme_snippets_send_masks_to_tensorboard(tmp_path):
-    # The README's two "Mask pictures" snippets, as printed.
-    blocks = readme_blocks('### Mask pictures', 'python')
+    # The visualization guide's two "Mask pictures" snippets, as printed.
+    blocks = doc_blocks('docs/user_guides/visualization.md',
+                        '## Mask pictures', 'python')
     assert len(blocks) == 2 and 'TensorboardVisBackend' in blocks[1]
     scope = {}
     for block in blocks:
