@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n 2 --durations=15
 
 export PYTHON VENV WHEEL_CACHE
 
-.PHONY: install demo demo-rotated test test-fast benchmark benchmark-cost clean-venv help
+.PHONY: install demo demo-rotated test test-fast benchmark benchmark-cost docs clean-venv help
 
 help:
 	@echo "make demo     set up (once), then distill a detector on built-in data"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-fast  the unit tests only (no training, no subprocess tools)"
 	@echo "make benchmark       mini accuracy benchmark vs PKD/CWD/MGD/FBKD/FitNet/FGD (~2 h, resumable)"
 	@echo "make benchmark-cost  train-step time and memory of each KD method"
+	@echo "make docs     the documentation with the API reference, in docs/_build/html"
 	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
 
 install: $(STAMP)
@@ -45,6 +46,10 @@ benchmark: $(STAMP)
 
 benchmark-cost: $(STAMP)
 	$(PY) tools/analysis/benchmark_kd_cost.py --out work_dirs/benchmark_kd_cost
+
+# Warnings are errors: a broken docstring or link fails (as in tests/test_docs.py).
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 clean-venv:
 	rm -rf $(VENV)
