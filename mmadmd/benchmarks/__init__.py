@@ -1,7 +1,7 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""Evidence machinery: drivers that produce the numbers and tables in
-``docs/`` (issue 16 moves the demo and benchmark drivers of
-``mmadmd.apis`` here)."""
+"""Evidence machinery: the drivers that produce the numbers and tables in
+``docs/`` (the demo, the benchmarks, the support matrix), kept apart from
+the plugin."""
 from .machine import describe_machine, machine
 from .support_matrix import FAMILIES, check_family, matrix_markdown, run_matrix
 

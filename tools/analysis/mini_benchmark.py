@@ -64,8 +64,7 @@ def parse_args() -> argparse.Namespace:
         '--zoom',
         type=float,
         help='object enlargement of the scenes (default: 2, as make demo; '
-        '1: the scale of the published results, which also used the '
-        'earlier demo configs of commit 519fb3d)')
+        '1: the scale of the bf16 study in docs/benchmarks.md)')
     parser.add_argument(
         '--quick',
         action='store_true',
