@@ -10,12 +10,19 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from mmadmd.version import __version__  # noqa: E402
+
+def _version() -> str:
+    # read, not imported: importing mmadmd imports the whole stack
+    scope: dict = {}
+    with open(osp.join(ROOT, 'mmadmd', 'version.py')) as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
 
 project = 'mmadmd'
 copyright = 'mmadmd contributors'
 author = 'mmadmd contributors'
-version = release = __version__
+version = release = _version()
 
 extensions = [
     'sphinx.ext.autodoc',
