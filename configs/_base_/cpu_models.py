@@ -8,3 +8,7 @@ cpu_scratch_backbone = dict(init_cfg=None, frozen_stages=-1, norm_eval=False)
 # The teachers: a half-width ResNet-34 with a 64-channel FPN.
 cpu_teacher_backbone = dict(cpu_scratch_backbone, depth=34, base_channels=32)
 cpu_teacher_neck = dict(in_channels=[32, 64, 128, 256], out_channels=64)
+
+# The students: a quarter-width ResNet-18 with the teachers' FPN width.
+cpu_student_backbone = dict(depth=18, base_channels=16)
+cpu_student_neck = dict(in_channels=[16, 32, 64, 128])

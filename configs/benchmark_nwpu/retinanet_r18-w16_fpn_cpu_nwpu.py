@@ -2,6 +2,5 @@
 # trained alone on the same data, crops and budget as the distilled student.
 _base_ = './retinanet_r34-w32_fpn_cpu_nwpu.py'
 model = dict(
-    backbone=dict(depth=18, base_channels=16),
-    neck=dict(in_channels=[16, 32, 64, 128]))
+    backbone=_base_.cpu_student_backbone, neck=_base_.cpu_student_neck)
 # Optimizer, schedule, data and crops: the teacher's (AdamW).

@@ -15,8 +15,6 @@ cpu_iters = 2000  # tools/analysis/nwpu_benchmark.py sets each run's budget
 # trained with this config: 3000 iterations from random initialization,
 # then two more cosine cycles of 2000 from the last weights (the tool's
 # --teacher-init), until val mAP stopped rising (docs/benchmarks.md).
-# The older docs/benchmarks/nwpu_teacher_5000it.pth was trained with SGD
-# lr 0.02 and the ImageNet backbone defaults (sessions 6-8).
 model = dict(
     backbone=_base_.cpu_teacher_backbone,
     neck=_base_.cpu_teacher_neck,
@@ -77,8 +75,7 @@ param_scheduler = [
 # AdamW, for the teacher and (inherited) every student: with SGD (lr 0.02)
 # and every layer trained, a 600-iteration student left the focal-loss
 # plateau on some seeds only (test mAP 0.152 on seed 0, 0.003 on seed 1);
-# AdamW left it by iteration 100 on each seed tried (docs/benchmarks.md,
-# session 11).
+# AdamW left it by iteration 100 on each seed tried.
 optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='AdamW', lr=0.001, weight_decay=0.05),
     clip_grad=dict(max_norm=35))

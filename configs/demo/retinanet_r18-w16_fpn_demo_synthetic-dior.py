@@ -2,5 +2,4 @@
 # alone on the same scenes and budget as the ADMD student.
 _base_ = './retinanet_r34-w32_fpn_demo_synthetic-dior.py'
 model = dict(
-    backbone=dict(depth=18, base_channels=16),
-    neck=dict(in_channels=[16, 32, 64, 128]))
+    backbone=_base_.cpu_student_backbone, neck=_base_.cpu_student_neck)

@@ -36,10 +36,19 @@ from mmadmd.benchmarks.mini_benchmark import (METHOD_NAMES, BenchmarkRun,
 from mmadmd.utils import adapt_data, config_path
 from mmadmd.utils.cli import load_checkpoint_strictly
 
-#: teacher, student and ADMD configs in ``configs/benchmark_nwpu``.
-CONFIGS = ('retinanet_r34-w32_fpn_cpu_nwpu.py',
-           'retinanet_r18-w16_fpn_cpu_nwpu.py',
-           'admd_fpn_retina-r34-w32_retina-r18-w16_cpu_nwpu.py')
+#: Teacher, student and ADMD configs in ``configs/benchmark_nwpu``, by
+#: detector family.
+FAMILIES = {
+    'retinanet': ('retinanet_r34-w32_fpn_cpu_nwpu.py',
+                  'retinanet_r18-w16_fpn_cpu_nwpu.py',
+                  'admd_fpn_retina-r34-w32_retina-r18-w16_cpu_nwpu.py'),
+    'fcos': ('fcos_r34-w32_fpn_cpu_nwpu.py', 'fcos_r18-w16_fpn_cpu_nwpu.py',
+             'admd_fpn_fcos-r34-w32_fcos-r18-w16_cpu_nwpu.py'),
+    'gfl': ('gfl_r34-w32_fpn_cpu_nwpu.py', 'gfl_r18-w16_fpn_cpu_nwpu.py',
+            'admd_fpn_gfl-r34-w32_gfl-r18-w16_cpu_nwpu.py'),
+}
+#: The RetinaNet configs (the family of the shipped results).
+CONFIGS = FAMILIES['retinanet']
 MAP_KEY = 'pascal_voc/mAP'
 #: The runs of the README's real-data table (:func:`lead_table`).
 LEAD_RUNS = ('student', 'admd', 'pkd', 'cwd', 'mgd', 'fgd', 'fitnet',
@@ -76,12 +85,13 @@ class NWPUSettings:
             optimizer), to try other operating points.
         teacher_init (str, optional): Weights the teacher starts from
             instead of random initialization (a teacher checkpoint of an
-            earlier run, to train it further on a new schedule: sessions
-            are shorter than a converged teacher's training).
+            earlier run, to train it further in another cosine cycle).
         teacher_ckpt (str, optional): A trained teacher (e.g. the shipped
             :data:`SHIPPED_TEACHER`): not trained again,
             only evaluated once on the val and test splits; the teacher_*
             sizes above are then unused.
+        family (str): Detector family, a key of :data:`FAMILIES`: which
+            teacher, student and ADMD configs are trained.
     """
     teacher_iters: int = 2000
     student_iters: int = 600
@@ -94,6 +104,13 @@ class NWPUSettings:
     cfg_options: Dict = field(default_factory=dict)
     teacher_init: Optional[str] = None
     teacher_ckpt: Optional[str] = None
+    family: str = 'retinanet'
+
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(
+                f'family {self.family!r} is not one of '
+                f'{", ".join(FAMILIES)} (configs/benchmark_nwpu)')
 
     @classmethod
     def quick(cls) -> 'NWPUSettings':
@@ -115,6 +132,8 @@ class NWPUSettings:
         for key in ('cfg_options', 'teacher_init', 'teacher_ckpt'):
             if not wanted[key]:
                 wanted.pop(key)
+        if wanted['family'] == 'retinanet':
+            wanted.pop('family')
         return wanted
 
 
@@ -341,7 +360,8 @@ def run_nwpu_benchmark(work_dir: str,
         settings (NWPUSettings, optional): Sizes and seeds; the documented
             defaults when None.
         runs (Sequence[BenchmarkRun], optional): Runs to do, from
-            :func:`nwpu_runs`; :func:`default_nwpu_runs` when None.
+            :func:`nwpu_runs`; :func:`default_nwpu_runs` when None; none
+            (an empty sequence): only train or evaluate the teacher.
         split_dir (str, optional): Folder of ``{train,val,test}.txt``;
             None: the shipped split.
         log (callable): Where progress goes. Defaults to ``print``.
@@ -350,14 +370,14 @@ def run_nwpu_benchmark(work_dir: str,
         dict: The results (as in ``results.json``).
     """
     settings = settings or NWPUSettings()
-    runs = list(runs or default_nwpu_runs())
+    runs = list(default_nwpu_runs() if runs is None else runs)
     data_root = osp.abspath(data_root)
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, 'results.json')
     results = load_results(
         path, dict(settings.trained_with(), split_dir=split_dir),
         data_root=data_root)
-    teacher_cfg, student_cfg, admd_cfg = CONFIGS
+    teacher_cfg, student_cfg, admd_cfg = FAMILIES[settings.family]
 
     def save() -> None:
         save_results(path, results)
@@ -423,7 +443,7 @@ def run_nwpu_benchmark(work_dir: str,
 
 
 __all__ = [
-    'LEAD_RUNS', 'LEAD_RUNS_3X', 'OTHER_METHODS', 'SHIPPED_TEACHER',
+    'CONFIGS', 'FAMILIES', 'LEAD_RUNS', 'LEAD_RUNS_3X', 'OTHER_METHODS', 'SHIPPED_TEACHER',
     'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'lead_table',
     'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark', 'train_stage'
 ]

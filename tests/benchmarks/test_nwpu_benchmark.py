@@ -56,7 +56,7 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
     other = replace(settings, student_iters=3)
     with pytest.raises(ValueError, match='other settings'):
         run_nwpu_benchmark(work_dir, nwpu_root, other, split_dir=nwpu_root)
-    # A later session trains the teacher further from its weights.
+    # A later run trains the teacher further from its weights.
     teacher = osp.join(work_dir, 'teacher', 'iter_2.pth')
     longer = replace(settings, teacher_init=teacher)
     lines = []
@@ -93,6 +93,37 @@ def test_quick_benchmark_runs_everything_and_resumes(tmp_path, nwpu_root):
             str(tmp_path / 'missing'), nwpu_root,
             replace(settings, teacher_ckpt=str(tmp_path / 'none.pth')),
             split_dir=nwpu_root)
+
+
+@pytest.mark.parametrize('family', ['fcos', 'gfl'])
+def test_other_families_train_teacher_first_then_students(
+        tmp_path, nwpu_root, family):
+    """--family trains that family's teacher and students; no runs (the
+    tool's --teacher-only) trains the teacher alone, and the students then
+    reuse it."""
+    work_dir = str(tmp_path / family)
+    settings = replace(NWPUSettings.quick(), family=family)
+    only = run_nwpu_benchmark(work_dir, nwpu_root, settings, runs=[],
+                              split_dir=nwpu_root)
+    assert only['runs'] == {} and only['settings']['family'] == family
+    assert [it for it, _ in only['teacher']['val_curve']] == [1, 2]
+    dumped = open(glob.glob(osp.join(work_dir, 'teacher', '*.py'))[0]).read()
+    assert f"type='{family.upper()}'" in dumped
+    runs = [r for r in nwpu_runs() if r.key in ('student', 'admd', 'pkd')]
+    lines = []
+    results = run_nwpu_benchmark(work_dir, nwpu_root, settings, runs=runs,
+                                 split_dir=nwpu_root, log=lines.append)
+    assert not any(line.startswith('teacher: 2 iterations') for line in lines)
+    assert results['teacher'] == only['teacher']
+    assert sorted(results['runs']) == ['admd/seed0', 'pkd/seed0',
+                                       'student/seed0']
+    for run in results['runs'].values():
+        assert 0.0 <= run['mAP'] <= 1.0
+
+
+def test_unknown_family_names_the_known_ones():
+    with pytest.raises(ValueError, match='retinanet, fcos, gfl'):
+        NWPUSettings(family='yolo')
 
 
 def test_stage_config_uses_the_split_and_sizes(nwpu_root, tmp_path):

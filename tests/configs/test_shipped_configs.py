@@ -10,6 +10,8 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner
 from mmrazor.models import FpnTeacherDistill
 
+from mmadmd.benchmarks.nwpu_benchmark import FAMILIES
+from mmadmd.models.algorithms import skip_teacher_ckpt_check
 from mmadmd.utils import adapt_data, no_pretrained_options
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -54,7 +56,8 @@ def test_config_builds_offline(path, dior_root, dota_split_root, nwpu_root):
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     # The override users of this test rely on: no ImageNet downloads.
     cfg.merge_from_dict(no_pretrained_options(cfg))
-    model = MODELS.build(cfg.model)
+    # Built without a teacher checkpoint: the random teacher is on purpose.
+    model = MODELS.build(skip_teacher_ckpt_check(cfg.model))
     model.init_weights()
     is_distill = isinstance(model, FpnTeacherDistill)
     method = osp.basename(path).split('_')[0]
@@ -72,6 +75,26 @@ def test_config_builds_offline(path, dior_root, dota_split_root, nwpu_root):
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = Runner.build_dataloader(cfg.get(key))
         assert len(loader.dataset) > 0, key
+
+
+@pytest.mark.parametrize('teacher_ckpt', [None, ''])
+def test_distillation_without_teacher_ckpt_stops(teacher_ckpt):
+    """The shipped default teacher_ckpt=None (or `model.teacher_ckpt=` on
+    the command line) would distil from a random teacher."""
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'admd',
+                 'admd_fpn_retina-r101_retina-r50_2x_dior.py'))
+    cfg.merge_from_dict(no_pretrained_options(cfg))
+    cfg.model.teacher_ckpt = teacher_ckpt
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    with pytest.raises(ValueError) as info:
+        MODELS.build(cfg.model)
+    msg = str(info.value)
+    assert msg.startswith(f'model.teacher_ckpt is {teacher_ckpt!r}: the '
+                          'teacher would start from random weights')
+    assert '--cfg-options model.teacher_ckpt=work_dirs/' in msg
+    assert 'model.teacher_trainable=True' in msg
+    assert 'model.teacher_ckpt_required=False' in msg
 
 
 #: Configs trained from random weights.
@@ -94,30 +117,38 @@ def test_from_scratch_configs_train_the_whole_backbone(path):
     assert backbone.norm_eval is False
 
 
-def test_nwpu_student_alone_and_distilled_train_alike():
+@pytest.mark.parametrize('family', list(FAMILIES))
+def test_nwpu_student_alone_and_distilled_train_alike(family):
     """The real-data benchmark compares the student alone with distilled
     students: the same model, optimizer, schedule and data, or the
     comparison measures the recipe instead of the distillation."""
     folder = osp.join(ROOT, 'configs', 'benchmark_nwpu')
-    alone = Config.fromfile(
-        osp.join(folder, 'retinanet_r18-w16_fpn_cpu_nwpu.py'))
-    admd = Config.fromfile(
-        osp.join(folder, 'admd_fpn_retina-r34-w32_retina-r18-w16_cpu_nwpu.py'))
+    teacher, student, distilled = FAMILIES[family]
+    alone = Config.fromfile(osp.join(folder, student))
+    admd = Config.fromfile(osp.join(folder, distilled))
     for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
                 'train_dataloader', 'randomness'):
         assert admd.get(key) == alone.get(key), key
     assert admd.model.architecture == alone.model
+    assert admd.model.teacher.config == osp.join(folder, teacher)
 
 
-def test_nwpu_teacher_trains_like_its_students():
+@pytest.mark.parametrize('family', list(FAMILIES))
+def test_nwpu_teacher_trains_like_its_students(family):
     """A teacher trained with a weaker recipe than its students is beaten
     by the student alone at 3x (SGD teacher 0.508, AdamW student 0.561):
-    the teacher config trains with the students' optimizer and data."""
+    the teacher config trains with the students' optimizer and data, and
+    every family with the RetinaNet teacher's (only the head differs)."""
     folder = osp.join(ROOT, 'configs', 'benchmark_nwpu')
-    teacher = Config.fromfile(
-        osp.join(folder, 'retinanet_r34-w32_fpn_cpu_nwpu.py'))
-    alone = Config.fromfile(
-        osp.join(folder, 'retinanet_r18-w16_fpn_cpu_nwpu.py'))
+    teacher_cfg, student_cfg, _ = FAMILIES[family]
+    teacher = Config.fromfile(osp.join(folder, teacher_cfg))
+    alone = Config.fromfile(osp.join(folder, student_cfg))
+    retina = Config.fromfile(osp.join(folder, FAMILIES['retinanet'][0]))
     assert teacher.optim_wrapper.optimizer.type == 'AdamW'
     for key in ('optim_wrapper', 'param_scheduler', 'train_dataloader'):
         assert teacher.get(key) == alone.get(key), key
+        assert teacher.get(key) == retina.get(key), key
+    assert teacher.model.backbone == retina.model.backbone
+    assert alone.model.backbone.depth == 18
+    assert teacher.model.type == {
+        'retinanet': 'RetinaNet', 'fcos': 'FCOS', 'gfl': 'GFL'}[family]

@@ -2,9 +2,9 @@
 """Real-data benchmark: ADMD against PKD, CWD, MGD, FGD and FitNet on
 NWPU VHR-10, on CPU, from random initialization.
 
-Trains the teacher of ``configs/benchmark_nwpu`` (RetinaNet, half-width
-ResNet-34) once on the shipped split's train images, validating it as it
-trains (or, with ``--teacher-ckpt``, evaluates given teacher weights);
+Trains the teacher of ``configs/benchmark_nwpu`` (half-width ResNet-34;
+RetinaNet, or FCOS or GFL with ``--family``) once on the shipped split's
+train images, validating it as it trains (or, with ``--teacher-ckpt``, evaluates given teacher weights);
 then the student (quarter-width ResNet-18) alone and with each method on
 the same budget, for each seed, plus ADMD on a 3x schedule with
 and without the weight-increasing module. Every student is evaluated on the
@@ -20,6 +20,8 @@ Examples:
         --teacher-ckpt docs/benchmarks/nwpu_teacher_adamw_7000it.pth
     python tools/analysis/nwpu_benchmark.py --data-root DATA \\
         --runs student admd pkd --seeds 0 1 2
+    python tools/analysis/nwpu_benchmark.py --data-root DATA --family fcos \\
+        --teacher-only --teacher-iters 3000
     python tools/analysis/nwpu_benchmark.py --data-root DATA --extra
     python tools/analysis/nwpu_benchmark.py --data-root DATA --quick
 """
@@ -31,7 +33,8 @@ from dataclasses import replace
 
 from mmengine.config import DictAction
 
-from mmadmd.benchmarks.nwpu_benchmark import (SHIPPED_TEACHER, NWPUSettings,
+from mmadmd.benchmarks.nwpu_benchmark import (FAMILIES, SHIPPED_TEACHER,
+                                              NWPUSettings,
                                               default_nwpu_runs, nwpu_runs,
                                               run_nwpu_benchmark)
 from mmadmd.utils import HelpFormatter
@@ -83,6 +86,13 @@ def parse_args() -> argparse.Namespace:
         f'{SHIPPED_TEACHER}) instead of training the teacher: it is only '
         'evaluated, once')
     parser.add_argument(
+        '--family', choices=list(FAMILIES), default=defaults.family,
+        help='detector family of the teacher and students '
+        '(configs/benchmark_nwpu)')
+    parser.add_argument(
+        '--teacher-only', action='store_true',
+        help='train (or evaluate) the teacher, then stop')
+    parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
     return parser.parse_args()
@@ -97,12 +107,16 @@ def main() -> None:
         seeds=tuple(args.seeds) if args.seeds else None,
         cfg_options=dict(args.cfg_options) or None,
         teacher_init=args.teacher_init,
-        teacher_ckpt=args.teacher_ckpt)
+        teacher_ckpt=args.teacher_ckpt,
+        family=args.family)
     settings = replace(
         settings, **{k: v for k, v in changes.items() if v is not None})
+    family = '' if args.family == 'retinanet' else f'_{args.family}'
     work_dir = args.work_dir or \
-        f'work_dirs/nwpu_benchmark{"_quick" if args.quick else ""}'
-    if args.runs:
+        f'work_dirs/nwpu_benchmark{family}{"_quick" if args.quick else ""}'
+    if args.teacher_only:
+        runs = []
+    elif args.runs:
         runs = [r for r in nwpu_runs() if r.key in args.runs]
     else:
         runs = nwpu_runs() if args.extra else default_nwpu_runs()

@@ -1,0 +1,5 @@
+# Real-data benchmark student, GFL: a quarter-width ResNet-18, trained
+# alone on the same data, crops and budget as the distilled student.
+_base_ = './gfl_r34-w32_fpn_cpu_nwpu.py'
+model = dict(
+    backbone=_base_.cpu_student_backbone, neck=_base_.cpu_student_neck)
