@@ -10,6 +10,7 @@ import mmadmd  # noqa: F401,I001
 
 import argparse
 
+from mmadmd.models.algorithms import skip_teacher_ckpt_check
 from mmadmd.utils.cli import (add_runner_args, build_runner, load_config,
                               load_checkpoint_strictly)
 
@@ -27,6 +28,8 @@ def main() -> None:
     cfg = load_config(args)
     # The checkpoint given here is loaded below, and only it.
     cfg.load_from, cfg.resume = None, False
+    # A distillation checkpoint holds the teacher too (checked below).
+    skip_teacher_ckpt_check(cfg.model)
     runner = build_runner(cfg)
     # Strict, unlike Runner's load_from: a checkpoint of another config must
     # not be evaluated as random weights.

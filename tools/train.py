@@ -4,6 +4,8 @@
 Example:
     python tools/train.py configs/admd/<config>.py \
         --cfg-options model.teacher_ckpt=teacher.pth
+
+    A data root with spaces: ``--data-root "data/NWPU VHR-10 dataset/"``.
 """
 # First: makes mmrazor 1.0.0 importable on torch != 1.13 (mmadmd/compat.py)
 # and registers mmadmd's components.
@@ -11,7 +13,10 @@ import mmadmd  # noqa: F401,I001
 
 import argparse
 
-from mmadmd.utils.cli import add_runner_args, build_runner, load_config
+from mmadmd.models.algorithms import skip_teacher_ckpt_check
+from mmadmd.utils.cli import (add_runner_args, build_runner,
+                              check_resume_checkpoint, load_config,
+                              resume_checkpoint)
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,7 +51,14 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-    build_runner(cfg).train()
+    if resume_checkpoint(cfg) is not None:
+        # The checkpoint resumed from holds the teacher (checked below).
+        skip_teacher_ckpt_check(cfg.model)
+    runner = build_runner(cfg)
+    # Strict, unlike mmengine's resume: a checkpoint of another config stops
+    # here with the file and the keys, not at the optimizer's state.
+    check_resume_checkpoint(runner, cfg, args.config)
+    runner.train()
 
 
 if __name__ == '__main__':

@@ -41,7 +41,10 @@ admd_model = dict(
     # (mmrazor's cfg_path takes only 'pkg::' paths, not your own files)
     architecture=None,  # the student
     teacher=None,  # the teacher
-    teacher_ckpt=None,  # --cfg-options model.teacher_ckpt=teacher.pth
+    # required (building stops without it): --cfg-options
+    # model.teacher_ckpt=teacher.pth; a random teacher on purpose (tests):
+    # teacher_ckpt_required=False
+    teacher_ckpt=None,
     distiller=dict(
         type='ConfigurableDistiller',
         student_recorders=dict(fpn=dict(type='ModuleOutputs', source='neck')),

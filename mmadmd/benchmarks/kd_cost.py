@@ -151,6 +151,8 @@ def _build_variant(setup: str, variant: str, tiny: bool,
     else:
         model_cfg = cfg.model
         model_cfg.teacher_precision = precision or 'fp32'
+        # timings only: a random teacher costs what a trained one does
+        model_cfg.teacher_ckpt_required = False
         if layout:
             model_cfg.teacher_channels_last = layout == 'cl'
     with quiet_build_scope(cfg.default_scope):

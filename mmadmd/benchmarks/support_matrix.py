@@ -257,6 +257,7 @@ def admd_model(student: dict, teacher: dict, scope: str,
     model.pop('_delete_', None)
     model.architecture = dict(student, _scope_=scope)
     model.teacher = dict(teacher, _scope_=scope)
+    model.teacher_ckpt_required = False  # whether it trains, not how well
     model.distiller.distill_losses.loss_admd_fpn.update(loss_options)
     # a ConfigDict, as from a config file: heads such as R3Det's read
     # their train_cfg by attribute

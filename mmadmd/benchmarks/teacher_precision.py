@@ -17,8 +17,8 @@ from mmengine.config import Config
 from mmengine.registry import MODELS
 from mmengine.runner import Runner, set_random_seed
 
-from mmadmd.models.algorithms.precision_fpn_teacher_distill import \
-    TEACHER_DTYPES
+from mmadmd.models.algorithms.precision_fpn_teacher_distill import (
+    TEACHER_DTYPES, skip_teacher_ckpt_check)
 from mmadmd.models.utils import normalize_feature
 from mmadmd.utils import quiet_build_scope
 
@@ -72,7 +72,8 @@ def teacher_precision_error(cfg: Config,
         raise ValueError(f'num_batches must be >= 1, got {num_batches}')
     set_random_seed(seed)  # the same batches from run to run
     with quiet_build_scope(cfg.get('default_scope')):
-        model = MODELS.build(cfg.model)
+        # rounding error is measured on a random teacher too
+        model = MODELS.build(skip_teacher_ckpt_check(cfg.model.copy()))
         loader = Runner.build_dataloader(cfg.train_dataloader)
     if not hasattr(model, 'record_teacher_features'):
         raise TypeError(

@@ -31,9 +31,12 @@ class ToyDetector(BaseModel):
                  width: int = 4,
                  out_channels: int = 8,
                  seed: int = 0,
-                 data_preprocessor: Optional[dict] = None) -> None:
-        super().__init__(data_preprocessor=data_preprocessor or dict(
-            type='ImgDataPreprocessor', mean=[127.5] * 3, std=[64.0] * 3))
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor or dict(
+                type='ImgDataPreprocessor', mean=[127.5] * 3, std=[64.0] * 3),
+            init_cfg=init_cfg)
         gen = torch.Generator().manual_seed(seed)
         self.backbone = nn.Conv2d(3, width, 3, padding=1)
         self.neck = ToyNeck(width, out_channels)

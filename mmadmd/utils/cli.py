@@ -3,6 +3,7 @@
 import argparse
 import os
 import os.path as osp
+from typing import Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
@@ -37,8 +38,14 @@ def add_cfg_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, local rank."""
+    """Add ``--work-dir``, ``--data-root``, ``--cfg-options``,
+    ``--launcher``, local rank."""
     parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--data-root',
+        help='the data_root of every dataset of the config, kept as given '
+        '(spaces too, which --cfg-options drops), e.g. --data-root '
+        '"data/NWPU VHR-10 dataset/"')
     add_cfg_options(parser)
     parser.add_argument(
         '--launcher',
@@ -70,6 +77,10 @@ def load_config(args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if getattr(args, 'data_root', None) is not None:
+        # Imported here: config_utils imports mmadmd's registries.
+        from mmadmd.utils.config_utils import adapt_data
+        adapt_data(cfg, data_root=args.data_root)
     # work_dir priority: CLI > config > config file name
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -87,7 +98,12 @@ def build_runner(cfg: Config) -> Runner:
     return RUNNERS.build(cfg)
 
 
-def load_checkpoint_strictly(model, checkpoint: str, config: str) -> None:
+def load_checkpoint_strictly(model,
+                             checkpoint: str,
+                             config: str,
+                             arg: str = 'checkpoint',
+                             opt_out: str = 'Evaluate it with the config it '
+                             'was trained with.') -> None:
     """Load ``checkpoint`` into the (possibly wrapped) model of ``config``,
     stopping with a message when it does not fit.
 
@@ -95,6 +111,9 @@ def load_checkpoint_strictly(model, checkpoint: str, config: str) -> None:
         model (nn.Module): The runner's model.
         checkpoint (str): The checkpoint file.
         config (str): The config, for the message.
+        arg (str): The argument that gave the checkpoint, for the messages
+            about files that are no checkpoints.
+        opt_out (str): What to do instead, appended to the message.
 
     Raises:
         ValueError: Naming the file, the mismatching keys and, where it can
@@ -108,7 +127,45 @@ def load_checkpoint_strictly(model, checkpoint: str, config: str) -> None:
         model = model.module
     load_state_dict_strictly(
         model,
-        checkpoint_state_dict(checkpoint),
+        checkpoint_state_dict(checkpoint, arg),
         checkpoint,
         what=f'model of {config}',
-        opt_out='Evaluate it with the config it was trained with.')
+        opt_out=opt_out)
+
+
+def resume_checkpoint(cfg: Config) -> Optional[str]:
+    """The checkpoint a Runner built from ``cfg`` will resume from.
+
+    Returns:
+        str, optional: ``load_from`` with ``resume=True``, else the latest
+        checkpoint of ``work_dir`` (mmengine's auto-resume); None when the
+        run does not resume.
+    """
+    from mmengine.runner import find_latest_checkpoint
+    if not cfg.get('resume', False):
+        return None
+    return cfg.get('load_from') or find_latest_checkpoint(cfg.work_dir)
+
+
+def check_resume_checkpoint(runner: Runner, cfg: Config, config: str) -> None:
+    """Stop before mmengine resumes from a checkpoint of another model.
+
+    mmengine loads what fits, logs hundreds of key lines and then fails on
+    the optimizer's parameter groups; this applies the strict check of
+    :func:`load_checkpoint_strictly` first.
+
+    Args:
+        runner (Runner): The built runner.
+        cfg (Config): Its config (``resume``, ``load_from``, ``work_dir``).
+        config (str): The config file, for the message.
+    """
+    checkpoint = resume_checkpoint(cfg)
+    if checkpoint is None:
+        return
+    load_checkpoint_strictly(
+        runner.model,
+        checkpoint,
+        config,
+        arg='--resume',
+        opt_out='Resume with the config that wrote the checkpoint (its '
+        'work_dir holds a copy), or start a new run from it with load_from.')

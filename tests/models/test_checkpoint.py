@@ -1,6 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """Strict checkpoint loading: a teacher checkpoint of the wrong model stops
 with the file, the keys and the fix; the opt-out loads what fits."""
+import os.path as osp
+
 import pytest
 import torch
 from mmengine.runner import save_checkpoint
@@ -13,6 +15,7 @@ from mmadmd.testing.toy import ToyDetector, distill_model_cfg
 
 def _distill(**kwargs):
     cfg = distill_model_cfg()
+    kwargs.setdefault('teacher_ckpt_required', 'teacher_ckpt' in kwargs)
     cfg.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill', **kwargs)
     return MODELS.build(cfg)
 
@@ -77,10 +80,136 @@ def test_compare_lists_missing_unexpected_and_mismatched():
 def test_recorder_source_naming_no_module(who):
     cfg = distill_model_cfg()
     cfg['distiller'][f'{who}_recorders']['fpn']['source'] = 'necks'
-    cfg.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill')
+    cfg.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill',
+               teacher_ckpt_required=False)
     with pytest.raises(ValueError) as info:
         MODELS.build(cfg)
     msg = str(info.value)
     assert msg.startswith(f"{who}_recorders 'fpn': source 'necks' names no "
                           f'module of the {who} (ToyDetector); closest: neck')
     assert 'top-level modules: data_preprocessor, backbone, neck, head' in msg
+
+
+@pytest.mark.parametrize('teacher_ckpt', [None, ''])
+def test_forgotten_teacher_ckpt_says_how_to_pass_it(teacher_ckpt):
+    with pytest.raises(ValueError) as info:
+        _distill(teacher_ckpt=teacher_ckpt)
+    msg = str(info.value)
+    assert msg.startswith(f'model.teacher_ckpt is {teacher_ckpt!r}: the '
+                          'teacher would start from random weights')
+    assert '--cfg-options model.teacher_ckpt=work_dirs/' in msg
+    assert 'model.teacher_trainable=True' in msg
+    assert 'model.teacher_ckpt_required=False' in msg
+
+
+def test_random_teacher_on_purpose_builds(tmp_path):
+    # a teacher that trains, the explicit opt-out, weights from init_cfg
+    assert _distill(teacher_trainable=True,
+                    teacher_ckpt_required=True).teacher_trainable
+    assert _distill(teacher_ckpt_required=False)
+    teacher = ToyDetector(width=8, seed=7)
+    cfg = distill_model_cfg()
+    cfg['teacher']['init_cfg'] = dict(
+        type='Pretrained', checkpoint=_save(teacher, tmp_path / 't.pth'))
+    cfg.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill')
+    model = MODELS.build(cfg)
+    model.init_weights()
+    torch.testing.assert_close(model.teacher.head.weight,
+                               teacher.head.weight)
+
+
+def test_directory_as_teacher_ckpt_names_its_checkpoints(tmp_path):
+    work_dir = tmp_path / 'teacher_run'
+    work_dir.mkdir()
+    with pytest.raises(IsADirectoryError) as info:
+        _distill(teacher_ckpt=str(work_dir))
+    assert str(info.value).startswith(
+        f'model.teacher_ckpt: {work_dir} is a directory; a checkpoint file '
+        '(.pth) is expected. It holds no .pth file')
+    last = _save(ToyDetector(width=8), work_dir / 'iter_8.pth')
+    _save(ToyDetector(width=8), work_dir / 'iter_4.pth')
+    (work_dir / 'last_checkpoint').write_text(last)
+    with pytest.raises(IsADirectoryError) as info:
+        _distill(teacher_ckpt=str(work_dir))
+    msg = str(info.value)
+    assert f'Its last_checkpoint names {last}.' in msg
+    assert 'It holds 2 checkpoint(s): iter_4.pth, iter_8.pth; e.g. ' \
+        f'model.teacher_ckpt={last}.' in msg
+
+
+def test_config_or_truncated_file_as_teacher_ckpt_is_named(tmp_path):
+    config = tmp_path / 'teacher_config.py'
+    config.write_text("# a config\nmodel = dict(type='RetinaNet')\n")
+    with pytest.raises(ValueError) as info:
+        _distill(teacher_ckpt=str(config))
+    msg = str(info.value)
+    assert msg.startswith(f'model.teacher_ckpt: cannot load {config} as a '
+                          'checkpoint (a .pth file saved by torch.save / '
+                          'mmengine is expected): it is a config or text '
+                          'file, not a checkpoint')
+    whole = _save(ToyDetector(width=8), tmp_path / 'whole.pth')
+    truncated = tmp_path / 'truncated.pth'
+    data = open(whole, 'rb').read()
+    truncated.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ValueError) as info:
+        _distill(teacher_ckpt=str(truncated))
+    assert str(info.value).startswith(
+        f'model.teacher_ckpt: cannot load {truncated} as a checkpoint (a '
+        '.pth file saved by torch.save / mmengine is expected): a truncated '
+        f'or corrupted file ({len(data) // 2} bytes)')
+    with pytest.raises(FileNotFoundError,
+                       match='model.teacher_ckpt: the checkpoint .*none.pth '
+                       r'does not exist \(a checkpoint file, .pth, is '
+                       r'expected\)'):
+        _distill(teacher_ckpt=str(tmp_path / 'none.pth'))
+
+
+def _runner(tmp_path, load_from, teacher):
+    from mmengine.runner import Runner
+
+    from mmadmd.testing.toy import runner_cfg
+    model = distill_model_cfg()
+    model.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill',
+                 teacher_ckpt=_save(teacher, tmp_path / 'teacher.pth'))
+    return Runner.from_cfg(
+        runner_cfg(str(tmp_path / 'run'), model=model, load_from=load_from,
+                   experiment_name=osp.basename(load_from)))
+
+
+def test_plain_student_checkpoint_as_load_from_loads_into_the_student(
+        tmp_path, caplog):
+    # load_from=<the student's own pretrained checkpoint>
+    student = ToyDetector(width=4, seed=9)
+    teacher = ToyDetector(width=8, seed=7)
+    runner = _runner(tmp_path, _save(student, tmp_path / 'student.pth'),
+                     teacher)
+    runner.load_or_resume()
+    for name, value in student.state_dict().items():
+        torch.testing.assert_close(
+            runner.model.student.state_dict()[name], value, msg=name)
+    for name, value in teacher.state_dict().items():
+        torch.testing.assert_close(
+            runner.model.teacher.state_dict()[name], value, msg=name)
+
+
+def test_load_from_that_fits_neither_student_nor_distillation_stops(
+        tmp_path):
+    teacher = ToyDetector(width=8, seed=7)
+    # the teacher's checkpoint given as load_from
+    runner = _runner(tmp_path, _save(teacher, tmp_path / 't2.pth'), teacher)
+    with pytest.raises(ValueError, match='fits the teacher, not the student'
+                       '.*Pass the teacher checkpoint as '
+                       r'model.teacher_ckpt=<file> instead, and '
+                       'load_from=None'):
+        runner.load_or_resume()
+    # another detector's
+    other = ToyDetector(width=4, out_channels=6)
+    runner = _runner(tmp_path, _save(other, tmp_path / 'o.pth'), teacher)
+    with pytest.raises(ValueError) as info:
+        runner.load_or_resume()
+    msg = str(info.value)
+    assert msg.startswith('The checkpoint given to the distillation model '
+                          '(e.g. as load_from) does not fit the student '
+                          '(model.architecture) (ToyDetector)')
+    assert 'A plain detector checkpoint given as load_from is loaded into ' \
+        'the student' in msg

@@ -14,6 +14,7 @@ def _model(precision=None, **kwargs):
             _scope_='mmadmd',
             type='PrecisionFpnTeacherDistill',
             teacher_precision=precision,
+            teacher_ckpt_required=False,
             **kwargs)
         return MODELS.build(cfg)
     return MMRAZOR_MODELS.build(cfg)

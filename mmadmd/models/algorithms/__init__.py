@@ -1,5 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 from .precision_fpn_teacher_distill import (TEACHER_DTYPES,
-                                            PrecisionFpnTeacherDistill)
+                                            PrecisionFpnTeacherDistill,
+                                            skip_teacher_ckpt_check)
 
-__all__ = ['PrecisionFpnTeacherDistill', 'TEACHER_DTYPES']
+__all__ = [
+    'PrecisionFpnTeacherDistill', 'TEACHER_DTYPES', 'skip_teacher_ckpt_check'
+]

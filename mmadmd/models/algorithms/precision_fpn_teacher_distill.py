@@ -12,7 +12,8 @@ from mmrazor.models.utils import add_prefix
 
 from mmadmd.registry import MODELS
 from ..task_modules import DiscrepancyMaskRecorder
-from ..utils.checkpoint import checkpoint_state_dict, load_state_dict_strictly
+from ..utils.checkpoint import (DISTILL_PREFIXES, checkpoint_state_dict,
+                                compare_state_dict, load_state_dict_strictly)
 
 #: ``teacher_precision`` -> autocast dtype (None: plain float32).
 TEACHER_DTYPES = {
@@ -32,6 +33,45 @@ def _to_float32(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         return type(data)(_to_float32(x) for x in data)
     return data
+
+
+def missing_teacher_message(teacher_ckpt: Optional[str]) -> str:
+    """The error for a distillation config without teacher weights."""
+    return (
+        f'model.teacher_ckpt is {teacher_ckpt!r}: the teacher would start '
+        'from random weights and the student would learn from it. Pass the '
+        "trained teacher's checkpoint, e.g. --cfg-options "
+        'model.teacher_ckpt=work_dirs/<teacher config>/epoch_24.pth (or set '
+        'teacher_ckpt in the config). A teacher that trains with the '
+        'student: model.teacher_trainable=True; a random teacher on purpose '
+        '(tests, cost measurements): model.teacher_ckpt_required=False.')
+
+
+def skip_teacher_ckpt_check(model_cfg: dict) -> dict:
+    """Allow ``model_cfg`` to build without ``teacher_ckpt``, in place.
+
+    For callers whose teacher gets its weights otherwise (a distillation
+    checkpoint loaded after building: testing, resuming) or is random on
+    purpose (cost and support measurements). Other model types are left
+    as they are.
+
+    Args:
+        model_cfg (dict): A model config.
+
+    Returns:
+        dict: ``model_cfg``.
+    """
+    if str(model_cfg.get('type', '')).split('.')[-1] == \
+            PrecisionFpnTeacherDistill.__name__:
+        model_cfg['teacher_ckpt_required'] = False
+    return model_cfg
+
+
+def _loads_own_weights(teacher: torch.nn.Module) -> bool:
+    """Whether the teacher's ``init_cfg`` loads a whole checkpoint."""
+    init_cfg = getattr(teacher, 'init_cfg', None)
+    return isinstance(init_cfg, dict) and \
+        init_cfg.get('type') == 'Pretrained'
 
 
 @MODELS.register_module()
@@ -64,6 +104,13 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
             file and the keys. mmrazor loads what fits and trains against a
             partly random teacher otherwise. False: load what fits and warn.
             Defaults to True.
+        teacher_ckpt_required (bool): Stop when ``teacher_ckpt`` is not
+            given (None or ``''``, the shipped configs' default): the
+            distillation would learn from a randomly initialized teacher.
+            Not checked for a trainable teacher (``teacher_trainable=True``)
+            or a teacher whose ``init_cfg`` loads its weights
+            (``type='Pretrained'``). False: allow a random teacher on
+            purpose (tests, cost measurements). Defaults to True.
         **kwargs: The arguments of mmrazor's ``FpnTeacherDistill``
             (``architecture``, ``teacher``, ``teacher_ckpt``, ``distiller``,
             ...).
@@ -81,6 +128,7 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
                  teacher_precision: str = 'fp32',
                  teacher_channels_last: Optional[bool] = None,
                  teacher_ckpt_strict: bool = True,
+                 teacher_ckpt_required: bool = True,
                  **kwargs) -> None:
         if teacher_precision not in TEACHER_DTYPES:
             raise ValueError(
@@ -102,10 +150,14 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
             raise ValueError(
                 self._unknown_source(match.group(1),
                                      kwargs.get('distiller') or {})) from e
+        if not teacher_ckpt and teacher_ckpt_required and \
+                not self.teacher_trainable and \
+                not _loads_own_weights(self.teacher):
+            raise ValueError(missing_teacher_message(teacher_ckpt))
         if teacher_ckpt:
             diff = load_state_dict_strictly(
                 self.teacher,
-                checkpoint_state_dict(teacher_ckpt),
+                checkpoint_state_dict(teacher_ckpt, 'model.teacher_ckpt'),
                 teacher_ckpt,
                 what='teacher',
                 strict=teacher_ckpt_strict,
@@ -133,6 +185,55 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
             for recorder in manager.recorders.values():
                 if isinstance(recorder, DiscrepancyMaskRecorder):
                     recorder.prepare_from_model(self.distiller)
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args,
+                              **kwargs) -> None:
+        """Load a plain detector checkpoint into the student.
+
+        ``load_from=<student checkpoint>`` on a distillation config (to start
+        the student from its own pretrained weights) has no key under
+        ``architecture.``; mmengine would load nothing and log a key list.
+        Such a checkpoint is checked strictly against the student and its
+        keys are mapped to ``architecture.``; the teacher and the distiller
+        keep their weights. A distillation checkpoint loads as usual.
+        """
+        if prefix == '' and state_dict and not any(
+                k.startswith(DISTILL_PREFIXES) for k in state_dict):
+            self._student_state_to_distill(state_dict)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def _student_state_to_distill(self, state_dict: dict) -> None:
+        """Rename a plain student state dict in place (see
+        :meth:`_load_from_state_dict`), or stop with what to do."""
+        if any(compare_state_dict(self.student, state_dict).values()) and \
+                not any(compare_state_dict(self.teacher,
+                                           state_dict).values()):
+            raise ValueError(
+                'A checkpoint without distillation keys (no '
+                "'architecture.'/'teacher.') that fits the teacher, not the "
+                'student, was loaded into the distillation model (e.g. as '
+                'load_from). Pass the teacher checkpoint as '
+                'model.teacher_ckpt=<file> instead, and load_from=None.')
+        load_state_dict_strictly(
+            self.student,
+            state_dict,
+            'given to the distillation model (e.g. as load_from)',
+            what='student (model.architecture)',
+            opt_out='A plain detector checkpoint given as load_from is '
+            "loaded into the student: give the student's own checkpoint, "
+            'or a distillation checkpoint of this config.')
+        own = self.state_dict()
+        student = {f'architecture.{k}': v for k, v in state_dict.items()}
+        state_dict.clear()
+        state_dict.update(own)
+        state_dict.update(student)
+        print_log(
+            f'Loaded a plain detector checkpoint into the student '
+            f'({type(self.student).__name__}, {len(student)} keys mapped to '
+            "'architecture.*', checked strictly); the teacher and the "
+            'distiller keep their weights.',
+            logger='current',
+            level=logging.INFO)
 
     def _unknown_source(self, source: str, distiller: dict) -> str:
         """The message for a recorder ``source`` that names no module."""

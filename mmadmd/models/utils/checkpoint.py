@@ -8,6 +8,8 @@ compare every key and shape first and stop with the file, the number of
 mismatching keys, the first few, and what the checkpoint looks like
 (a distillation checkpoint, an exported student).
 """
+import glob
+import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Mapping, Optional
 
@@ -20,20 +22,94 @@ DISTILL_PREFIXES = ('architecture.', 'teacher.')
 _SHOWN = 5
 
 
-def checkpoint_state_dict(path: str) -> 'OrderedDict[str, torch.Tensor]':
+def _directory_message(path: str, arg: str) -> str:
+    """The error for a directory given where a checkpoint file belongs."""
+    found = sorted(glob.glob(osp.join(path, '*.pth')))
+    last = osp.join(path, 'last_checkpoint')
+    lines = [f'{arg}: {path} is a directory; a checkpoint file (.pth) is '
+             'expected.']
+    if osp.isfile(last):
+        with open(last) as f:
+            latest = f.read().strip()
+        lines.append(f'Its last_checkpoint names {latest}.')
+        found = found or [latest]
+    if found:
+        names = ', '.join(osp.basename(f) for f in found[-_SHOWN:])
+        lines.append(f'It holds {len(found)} checkpoint(s): {names}; e.g. '
+                     f'{arg}={osp.join(path, osp.basename(found[-1]))}.')
+    else:
+        lines.append('It holds no .pth file: give the checkpoint a run '
+                     'wrote to its work_dir, e.g. '
+                     'work_dirs/<config>/epoch_24.pth.')
+    return ' '.join(lines)
+
+
+def read_checkpoint(path: str, arg: str = 'checkpoint') -> dict:
+    """Load a checkpoint file, with errors that name it and say what was
+    expected.
+
+    torch names no file when it cannot unpickle a config file (``invalid
+    load key, '#'``) or read a truncated one, and mmengine says "can not be
+    found" for a directory that exists.
+
+    Args:
+        path (str): Checkpoint path (any mmengine file backend).
+        arg (str): The argument that gave it (``model.teacher_ckpt``,
+            ``--resume``...), for the messages.
+
+    Returns:
+        dict: The checkpoint (a state dict or a dict with ``state_dict``).
+
+    Raises:
+        IsADirectoryError: For a directory (its checkpoints are named).
+        FileNotFoundError: For a local path that does not exist.
+        ValueError: For a file torch cannot load as a checkpoint.
+    """
+    local = '://' not in str(path)
+    if local and osp.isdir(path):
+        raise IsADirectoryError(_directory_message(path, arg))
+    if local and not osp.isfile(path):
+        raise FileNotFoundError(
+            f'{arg}: the checkpoint {path} does not exist (a checkpoint '
+            'file, .pth, is expected).')
+    try:
+        return _load_checkpoint(path, map_location='cpu')
+    except Exception as e:
+        if local and osp.splitext(path)[1] in ('.py', '.json', '.yml',
+                                                 '.yaml', '.txt', '.log'):
+            hint = ('it is a config or text file, not a checkpoint: give '
+                    'the .pth file a run wrote to its work_dir')
+        else:
+            size = f' ({osp.getsize(path)} bytes)' if local else ''
+            hint = (f'a truncated or corrupted file{size} (an interrupted '
+                    'copy or download?), or not a PyTorch checkpoint')
+        raise ValueError(
+            f'{arg}: cannot load {path} as a checkpoint (a .pth file saved '
+            f'by torch.save / mmengine is expected): {hint}. '
+            f'{type(e).__name__}: {e}') from e
+
+
+def checkpoint_state_dict(
+        path: str,
+        arg: str = 'checkpoint') -> 'OrderedDict[str, torch.Tensor]':
     """The ``state_dict`` of a checkpoint file, without a ``module.``
     prefix (DDP).
 
     Args:
         path (str): Checkpoint path (any mmengine file backend).
+        arg (str): The argument that gave it, for the messages (see
+            :func:`read_checkpoint`).
 
     Returns:
         OrderedDict: Parameter and buffer tensors by name.
     """
-    ckpt = _load_checkpoint(path, map_location='cpu')
+    ckpt = read_checkpoint(path, arg)
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     if not isinstance(state, Mapping):
-        raise ValueError(f'{path} holds no state_dict (a {type(ckpt)})')
+        raise ValueError(f'{arg}: {path} holds no state_dict (a '
+                         f'{type(ckpt).__name__}); a checkpoint saved by '
+                         'mmengine or torch.save(model.state_dict()) is '
+                         'expected.')
     return OrderedDict(
         (k[len('module.'):] if k.startswith('module.') else k, v)
         for k, v in state.items())
