@@ -89,6 +89,67 @@ def test_bad_arguments(kwargs):
         WeightIncreasingHook(**kwargs)
 
 
+@pytest.mark.parametrize('power', [0, -1.0])
+def test_power_must_be_positive(power):
+    with pytest.raises(ValueError) as info:
+        WeightIncreasingHook(power=power)
+    assert str(info.value).startswith(
+        f'WeightIncreasingHook: power must be > 0, got {power}: a negative '
+        'power lowers the weight as the loss shrinks, 0 freezes it at 1.')
+
+
+def test_decimal_comma_is_named():
+    # --cfg-options ...power=1,5 gives a list
+    with pytest.raises(TypeError) as info:
+        WeightIncreasingHook(power=[1, 5])
+    assert str(info.value) == (
+        'WeightIncreasingHook: power must be a number, got [1, 5] (a list). '
+        'Write decimals with a decimal point, not a comma: power=1.5 '
+        '(--cfg-options reads power=1,5 as a list).')
+    with pytest.raises(TypeError, match='warmup_iters must be an integer, '
+                       "got '100'"):
+        WeightIncreasingHook(warmup_iters='100')
+
+
+def test_warmup_beyond_the_run_warns(tmp_path, monkeypatch):
+    cfg = runner_cfg(str(tmp_path), max_iters=4,
+                     custom_hooks=[dict(type=HOOK, warmup_iters=4)],
+                     experiment_name='warmup_beyond_the_run')
+    runner = Runner.from_cfg(cfg)
+    warnings = []
+    monkeypatch.setattr(runner.logger, 'warning', warnings.append)
+    _hook(runner).before_train(runner)
+    assert warnings == [
+        "WeightIncreasingHook: warmup_iters=4 >= the run's max_iters=4: the "
+        'reference loss is never taken and the weight ratio stays 1 (ADMD '
+        'without the weight-increasing module). For a short run set it '
+        'lower, e.g. --cfg-options '
+        'default_hooks.admd_weight_increasing.warmup_iters=1.'
+    ]
+    warnings.clear()
+    _hook(runner).warmup_iters = 3
+    _hook(runner).before_train(runner)
+    assert warnings == []
+
+
+def test_two_hooks_on_one_loss_are_an_error(tmp_path):
+    # the fragment's default hook plus the docstring's custom_hooks entry
+    cfg = runner_cfg(
+        str(tmp_path),
+        max_iters=2,
+        default_hooks=dict(admd_weight_increasing=dict(type=HOOK)),
+        custom_hooks=[dict(type=HOOK, warmup_iters=1)],
+        experiment_name='two_hooks')
+    with pytest.raises(RuntimeError) as info:
+        Runner.from_cfg(cfg).train()
+    msg = str(info.value)
+    assert msg.startswith('2 WeightIncreasingHooks would rescale the same '
+                          "ADMD losses: WeightIncreasingHook(mode='adaptive',"
+                          ' warmup_iters=500,')
+    assert "and WeightIncreasingHook(mode='adaptive', warmup_iters=1," in msg
+    assert 'default_hooks.admd_weight_increasing=None' in msg
+
+
 def _train(tmp_path, name, max_iters, hook_cfg, **kwargs):
     cfg = runner_cfg(
         str(tmp_path / name),

@@ -126,6 +126,42 @@ def test_bad_arguments(kwargs, match):
         ADMDLoss(**kwargs)
 
 
+@pytest.mark.parametrize('weight', [-3.0, 0])
+def test_loss_weight_must_be_positive(weight):
+    with pytest.raises(ValueError) as info:
+        ADMDLoss(loss_weight=weight)
+    assert str(info.value).startswith(
+        f'ADMDLoss: loss_weight must be > 0, got {weight}. A negative weight '
+        'pushes the student away from the teacher')
+
+
+@pytest.mark.parametrize('name, value, meant', [
+    ('tau', [0, 5], '0.5'),
+    ('loss_weight', [3, 0], '3.0'),
+])
+def test_decimal_comma_names_argument_and_value(name, value, meant):
+    # --cfg-options ...tau=0,5 parses as the list [0, 5]
+    with pytest.raises(TypeError) as info:
+        ADMDLoss(**{name: value})
+    comma = meant.replace('.', ',')
+    assert str(info.value) == (
+        f'ADMDLoss: {name} must be a number, got {value} (a list). Write '
+        f'decimals with a decimal point, not a comma: {name}={meant} '
+        f'(--cfg-options reads {name}={comma} as a list).')
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(tau='1'), "tau must be a number, got '1' \\(a str\\)"),
+    (dict(loss_weight=None), 'loss_weight must be a number, got None'),
+    (dict(tau=float('nan')), 'tau must be finite, got nan'),
+    (dict(student_channels=4.0, teacher_channels=8),
+     'student_channels must be an integer, got 4.0'),
+])
+def test_wrong_types_name_the_argument(kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        ADMDLoss(**kwargs)
+
+
 def test_channel_mismatch_names_level_shapes_and_fix():
     s = (torch.rand(1, 8, 4, 4), torch.rand(1, 4, 2, 2))
     t = (torch.rand(1, 8, 4, 4), torch.rand(1, 16, 2, 2))

@@ -118,6 +118,12 @@ def test_errors():
     loss = FGDLoss(16, 16)
     with pytest.raises(ValueError, match='temp'):
         FGDLoss(16, 16, temp=0)
+    with pytest.raises(ValueError, match='FGDLoss: alpha_fgd must be >= 0, '
+                       'got -0.001'):
+        FGDLoss(16, 16, alpha_fgd=-0.001)
+    with pytest.raises(TypeError, match='FGDLoss: temp must be a number, got '
+                       r'\[0, 5\] .*not a comma: temp=0.5'):
+        FGDLoss(16, 16, temp=[0, 5])
     with pytest.raises(ValueError, match='one level'):
         loss(torch.randn(1, 16, 8, 8), torch.randn(1, 16, 4, 4),
              [_sample([])])

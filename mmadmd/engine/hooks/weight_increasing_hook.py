@@ -9,6 +9,7 @@ from mmengine.model import is_model_wrapper
 from torch import nn
 
 from mmadmd.models.losses import ADMDLoss
+from mmadmd.models.utils.arguments import check_number
 from mmadmd.registry import HOOKS
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
@@ -74,9 +75,21 @@ class WeightIncreasingHook(Hook):
         if mode not in MODES:
             raise ValueError(f'WeightIncreasingHook: unknown mode {mode!r}; '
                              f'use one of {MODES}.')
+        owner = 'WeightIncreasingHook'
+        check_number(owner, 'momentum', momentum)
+        check_number(owner, 'power', power)
+        check_number(owner, 'max_ratio', max_ratio)
+        check_number(owner, 'interval', interval, integer=True)
+        check_number(owner, 'warmup_iters', warmup_iters, integer=True)
         if not 0 <= momentum < 1:
             raise ValueError('WeightIncreasingHook: momentum must be in '
                              f'[0, 1), got {momentum}.')
+        if not power > 0:
+            raise ValueError(
+                f'WeightIncreasingHook: power must be > 0, got {power}: a '
+                'negative power lowers the weight as the loss shrinks, 0 '
+                "freezes it at 1. mode='constant' is the run without the "
+                'module; 1.0 is the default.')
         if max_ratio < 1:
             raise ValueError('WeightIncreasingHook: max_ratio must be >= 1, '
                              f'got {max_ratio}.')
@@ -97,8 +110,33 @@ class WeightIncreasingHook(Hook):
         self._losses: List[ADMDLoss] = []
         self._base_weights: List[float] = []
 
+    def _describe(self) -> str:
+        return (f'WeightIncreasingHook(mode={self.mode!r}, warmup_iters='
+                f'{self.warmup_iters}, momentum={self.momentum}, power='
+                f'{self.power}, max_ratio={self.max_ratio}, interval='
+                f'{self.interval})')
+
     def before_run(self, runner) -> None:
-        """Find the ADMD losses and remember their configured weights."""
+        """Find the ADMD losses and remember their configured weights.
+
+        Two hooks would both rescale the same losses (and only one state is
+        saved), so a second WeightIncreasingHook is an error.
+        """
+        others = [
+            h for h in runner.hooks
+            if isinstance(h, WeightIncreasingHook) and h is not self
+        ]
+        if others:
+            raise RuntimeError(
+                f'{len(others) + 1} WeightIncreasingHooks would rescale the '
+                f'same ADMD losses: {self._describe()} and '
+                f'{", ".join(h._describe() for h in others)}. The shipped '
+                'configs and configs/_base_/admd_fpn.py add it as '
+                'default_hooks.admd_weight_increasing: change its '
+                'arguments there (e.g. --cfg-options '
+                'default_hooks.admd_weight_increasing.warmup_iters=100) and '
+                'remove the custom_hooks entry, or disable the default one '
+                'with default_hooks.admd_weight_increasing=None.')
         self._losses = find_admd_losses(runner.model)
         if not self._losses:
             model = runner.model.module if is_model_wrapper(
@@ -110,6 +148,18 @@ class WeightIncreasingHook(Hook):
                 "type='ADMDLoss', ...)) in an mmrazor distiller. Add one, "
                 'or remove the hook from custom_hooks.')
         self._base_weights = [loss.loss_weight for loss in self._losses]
+
+    def before_train(self, runner) -> None:
+        """Warn when the adaptive schedule cannot start in this run."""
+        if self.mode == 'adaptive' and self.warmup_iters >= runner.max_iters:
+            runner.logger.warning(
+                f'WeightIncreasingHook: warmup_iters={self.warmup_iters} >= '
+                f"the run's max_iters={runner.max_iters}: the reference loss "
+                'is never taken and the weight ratio stays 1 (ADMD without '
+                'the weight-increasing module). For a short run set it '
+                'lower, e.g. --cfg-options '
+                'default_hooks.admd_weight_increasing.warmup_iters='
+                f'{max(runner.max_iters // 5, 1)}.')
 
     def after_train_iter(self,
                          runner,

@@ -6,6 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
+from ..utils.arguments import check_number
 from ..utils.discrepancy import (MASK_TYPES, NORMALIZE_TYPES,
                                  DiscrepancyMasker, pixel_error)
 
@@ -34,7 +35,7 @@ class ADMDLoss(nn.Module):
     ``loss_weight`` during training.
 
     Args:
-        loss_weight (float): Weight of the loss. Defaults to 1.0.
+        loss_weight (float): Weight of the loss, > 0. Defaults to 1.0.
         tau (float): Softmax temperature of the mask, > 0. Large values tend
             to plain feature MSE. Defaults to 1.0.
         mask_type (str): ``'softmax'`` or ``'linear'``. Defaults to
@@ -68,10 +69,25 @@ class ADMDLoss(nn.Module):
                  student_channels: Optional[int] = None,
                  teacher_channels: Optional[int] = None) -> None:
         super().__init__()
-        if not tau > 0:
-            raise ValueError(f'ADMDLoss: tau must be > 0, got {tau}. Large '
-                             'tau gives a uniform mask, small tau a peaked '
-                             'one; 1.0 is the default.')
+        check_number(
+            'ADMDLoss',
+            'loss_weight',
+            loss_weight,
+            low=0,
+            hint='A negative weight pushes the student away from the '
+            'teacher, 0 turns the distillation off: remove the loss for a '
+            'run without ADMD (the student config trains it alone).')
+        check_number(
+            'ADMDLoss',
+            'tau',
+            tau,
+            low=0,
+            hint='Large tau gives a uniform mask, small tau a peaked one; '
+            '1.0 is the default.')
+        for name, value in (('student_channels', student_channels),
+                            ('teacher_channels', teacher_channels)):
+            if value is not None:
+                check_number('ADMDLoss', name, value, low=0, integer=True)
         if mask_type not in MASK_TYPES:
             raise ValueError(f'ADMDLoss: unknown mask_type {mask_type!r}; '
                              f'use one of {MASK_TYPES}.')

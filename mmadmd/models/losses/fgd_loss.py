@@ -8,6 +8,8 @@ from mmengine.model import constant_init, kaiming_init
 from mmengine.structures import InstanceData
 from mmrazor.registry import MODELS
 
+from ..utils.arguments import check_number
+
 
 @MODELS.register_module()
 class FGDLoss(nn.Module):
@@ -70,8 +72,15 @@ class FGDLoss(nn.Module):
                  gamma_fgd: float = 0.001,
                  lambda_fgd: float = 0.000005) -> None:
         super().__init__()
-        if not temp > 0:
-            raise ValueError(f'FGDLoss: temp must be > 0, got {temp}.')
+        check_number('FGDLoss', 'temp', temp, low=0)
+        for name, value in (('alpha_fgd', alpha_fgd), ('beta_fgd', beta_fgd),
+                            ('gamma_fgd', gamma_fgd),
+                            ('lambda_fgd', lambda_fgd)):
+            # 0 switches a term off (FGD's ablations); < 0 inverts it.
+            check_number('FGDLoss', name, value, low=0, low_inclusive=True)
+        for name, value in (('student_channels', student_channels),
+                            ('teacher_channels', teacher_channels)):
+            check_number('FGDLoss', name, value, low=0, integer=True)
         self.temp = temp
         self.alpha_fgd = alpha_fgd
         self.beta_fgd = beta_fgd
