@@ -29,7 +29,7 @@ from mmdet.datasets import XMLDataset
 from mmengine.fileio import exists, list_from_file
 
 from mmadmd.registry import DATASETS
-from .file_errors import NameFileOnError
+from .file_errors import NameFileOnError, stripped_spaces_hint
 
 __all__ = ['DIOR_CLASSES', 'DIORHBBDataset']
 
@@ -55,8 +55,10 @@ class DIORHBBDataset(NameFileOnError, XMLDataset):
       ``Expressway-Service-area`` and other casings); objects of a DIOR
       class left out of ``metainfo['classes']`` are skipped, as in mmdet,
     * fails with the file name on a missing image or annotation, an unknown
-      class or a garbled XML, and on an empty split or an empty result of
-      ``filter_cfg``, instead of training on nothing,
+      class, a garbled XML or a box that cannot be right (inverted, of zero
+      width or height, wholly outside the image), and on an empty split, an
+      image id listed twice or an empty result of ``filter_cfg``, instead of
+      training on nothing or counting objects twice,
     * sets ``dataset_meta['dataset_type'] = 'DIOR'`` so that ``VOCMetric``
       reports per-class AP with the DIOR class names.
 
@@ -149,16 +151,24 @@ class DIORHBBDataset(NameFileOnError, XMLDataset):
                 self.ann_file, backend_args=self.backend_args):
             raise FileNotFoundError(
                 f'DIOR split file not found: {self.ann_file!r}; expected the '
-                + layout)
+                + layout + stripped_spaces_hint(self.ann_file or ''))
         img_ids = list_from_file(self.ann_file, backend_args=self.backend_args)
         if not img_ids:
             raise ValueError(f'DIOR split file {self.ann_file} lists no '
                              'image ids: the dataset would be empty')
+        first_line: Dict[str, int] = {}
         for lineno, img_id in enumerate(img_ids, 1):
             if not img_id.strip() or img_id != img_id.strip():
                 raise ValueError(
                     f'{self.ann_file}, line {lineno}: expected an image id '
                     f'such as 00001, got {img_id!r}')
+            if img_id in first_line:
+                raise ValueError(
+                    f'{self.ann_file}, line {lineno}: image id {img_id} is '
+                    f'listed again (first on line {first_line[img_id]}); '
+                    'its objects would be counted twice (in training and in '
+                    'the mAP). Remove the repeated line.')
+            first_line[img_id] = lineno
         return super().load_data_list()
 
     def parse_data_info(self, img_info: dict) -> Union[dict, List[dict]]:
@@ -273,8 +283,8 @@ class DIORHBBDataset(NameFileOnError, XMLDataset):
 
 def _check_box(i: int, name: str, bndbox: ET.Element,
                size: 'ET.Element | None') -> None:
-    """Refuse a box that cannot be right: inverted, or wholly outside the
-    image (when the XML gives its ``<size>``). A box partly outside is kept
+    """Refuse a box that cannot be right: inverted, of zero width or
+    height, or wholly outside the image (when the XML gives its ``<size>``). A box partly outside is kept
     as it is; mmdet's transforms clip it to the image."""
     xmin, ymin, xmax, ymax = (float(bndbox.find(k).text)
                               for k in ('xmin', 'ymin', 'xmax', 'ymax'))
@@ -282,6 +292,11 @@ def _check_box(i: int, name: str, bndbox: ET.Element,
     if xmin > xmax or ymin > ymax:
         raise ValueError(f'<object> #{i} ({name}): inverted box {box} '
                          '(xmin > xmax or ymin > ymax)')
+    if xmin == xmax or ymin == ymax:
+        raise ValueError(f'<object> #{i} ({name}): box {box} has zero width '
+                         'or height (xmin == xmax or ymin == ymax); its '
+                         'regression target would be infinite (loss=inf). '
+                         'Fix or remove the object.')
     if size is not None and size.find('width') is not None and \
             size.find('height') is not None:
         width, height = (float(size.find(k).text)

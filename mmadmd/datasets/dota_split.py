@@ -92,13 +92,53 @@ def dota_classes(version: str = '1.0') -> Tuple[str, ...]:
     return tuple(dataset_cls.METAINFO['classes'])
 
 
-def _check_label_file(txt_path: str,
-                      classes: Sequence[str]) -> Tuple[int, bool]:
+def _image_size(img_path: str) -> Tuple[int, int]:
+    """``(width, height)`` of an image, from its header."""
+    from PIL import Image
+    try:
+        with Image.open(img_path) as img:
+            return img.size
+    except Exception as e:
+        raise ValueError(f'Cannot read the image {img_path}: '
+                         f'{type(e).__name__}: {e}') from e
+
+
+def _check_polygon(where: str, coords: Sequence[float],
+                   size: Optional[Tuple[int, int]]) -> None:
+    """Refuse an object img_split.py would drop without a word: a polygon
+    of zero area, or one wholly outside its image (as DIOR and NWPU VHR-10
+    refuse such boxes)."""
+    xs, ys = coords[0::2], coords[1::2]
+    area = 0.5 * abs(
+        sum(xs[i] * ys[i - 1] - xs[i - 1] * ys[i] for i in range(4)))
+    shown = ' '.join(f'{v:g}' for v in coords)
+    if area == 0:
+        raise ValueError(
+            f'{where}: the polygon ({shown}) has zero area (repeated or '
+            'collinear corners); the split would drop the object without a '
+            'word. Fix or remove the line.')
+    if size is not None:
+        width, height = size
+        if max(xs) < 0 or max(ys) < 0 or min(xs) > width or \
+                min(ys) > height:
+            raise ValueError(
+                f'{where}: the polygon ({shown}) lies wholly outside the '
+                f'{width}x{height} image; the split would drop the object '
+                'without a word. Fix or remove the line (is it the label '
+                'file of another image?).')
+
+
+def _check_label_file(
+        txt_path: str,
+        classes: Sequence[str],
+        img_path: Optional[str] = None) -> Tuple[int, bool]:
     """Check one raw DOTA label file the way img_split.py will read it.
 
     Args:
         txt_path (str): The ``labelTxt`` file.
         classes (Sequence[str]): Allowed class names.
+        img_path (str, optional): Its image, whose size objects wholly
+            outside it are found with.
 
     Returns:
         tuple[int, bool]: The number of objects, and whether a line lacks
@@ -106,6 +146,7 @@ def _check_label_file(txt_path: str,
         on it, so :func:`split_dota` writes it out).
     """
     num, no_difficulty = 0, False
+    size = None
     with open(txt_path, encoding='utf-8', errors='replace') as f:
         for lineno, line in enumerate(f, 1):
             line = line.strip()
@@ -120,13 +161,15 @@ def _check_label_file(txt_path: str,
                     f'{where}: expected "x1 y1 x2 y2 x3 y3 x4 y4 class '
                     f'[difficulty]" separated by single spaces, got {line!r}')
             try:
-                for v in items[:8]:
-                    float(v)
+                coords = [float(v) for v in items[:8]]
                 if len(items) == 10:
                     int(items[9])
             except ValueError:
                 raise ValueError(f'{where}: non-numeric coordinate or '
                                  f'difficulty in {line!r}') from None
+            if size is None and img_path is not None:
+                size = _image_size(img_path)
+            _check_polygon(where, coords, size)
             if items[8] not in classes:
                 raise ValueError(f'{where}: unknown class {items[8]!r}; '
                                  f'known classes: {", ".join(classes)}')
@@ -169,7 +212,9 @@ def check_dota_split(
             Defaults to True.
 
     A label file without an image is reported (a warning listing them)
-    and left out, as img_split.py does.
+    and left out, as img_split.py does. An object img_split.py would drop
+    without a word (a polygon of zero area or wholly outside its image) is
+    an error naming the file and line.
 
     Returns:
         tuple: ``(img_dir, ann_dir or None, num_images, num_objects,
@@ -179,7 +224,9 @@ def check_dota_split(
     Raises:
         FileNotFoundError: If ``images/``, a needed ``labelTxt/`` or the
             label file of an image is missing.
-        ValueError: If there is no image or a label line is bad.
+        ValueError: If there is no image or a label line is bad (garbled,
+            unknown class, a polygon of zero area or wholly outside the
+            image).
     """
     img_dir = osp.join(split_dir, 'images')
     ann_dir = osp.join(split_dir, 'labelTxt')
@@ -204,7 +251,8 @@ def check_dota_split(
             raise FileNotFoundError(
                 f'Label file of {osp.join(img_dir, img)} not found: '
                 f'{txt_path}')
-        num, missing = _check_label_file(txt_path, classes)
+        num, missing = _check_label_file(txt_path, classes,
+                                         osp.join(img_dir, img))
         num_objects += num
         no_difficulty = no_difficulty or missing
     stems = {osp.splitext(img)[0] for img in images}

@@ -33,7 +33,7 @@ from mmdet.datasets import BaseDetDataset
 from mmengine.fileio import exists, get, get_text, list_from_file
 
 from mmadmd.registry import DATASETS
-from .file_errors import NameFileOnError
+from .file_errors import NameFileOnError, stripped_spaces_hint
 
 __all__ = [
     'NWPU_VHR10_CLASSES', 'NWPUVHR10Dataset', 'parse_nwpu_vhr10_boxes',
@@ -224,7 +224,7 @@ class NWPUVHR10Dataset(NameFileOnError, BaseDetDataset):
         if not exists(img_path, backend_args=self.backend_args):
             raise FileNotFoundError(
                 f'NWPU VHR-10 image {entry!r} (listed in {self.ann_file}) '
-                f'not found: {img_path}')
+                f'not found: {img_path}' + stripped_spaces_hint(img_path))
         height, width = _jpeg_shape(img_path, self.backend_args)
         boxes = []
         if not negative:
@@ -233,7 +233,8 @@ class NWPUVHR10Dataset(NameFileOnError, BaseDetDataset):
             if not exists(ann_path, backend_args=self.backend_args):
                 raise FileNotFoundError(
                     f'NWPU VHR-10 ground truth of image {entry!r} (listed in '
-                    f'{self.ann_file}) not found: {ann_path}')
+                    f'{self.ann_file}) not found: {ann_path}' +
+                    stripped_spaces_hint(ann_path))
             boxes = parse_nwpu_vhr10_boxes(
                 get_text(ann_path, backend_args=self.backend_args), ann_path,
                 (height, width))
@@ -329,7 +330,8 @@ def make_nwpu_vhr10_split(
     if not files:
         raise FileNotFoundError(
             f'no ground-truth file in {ann_dir}; expected the NWPU VHR-10 '
-            'release layout (ground truth/NNN.txt)')
+            'release layout (ground truth/NNN.txt)' +
+            stripped_spaces_hint(ann_dir))
     labels = {}
     for f in files:
         path = osp.join(ann_dir, f)

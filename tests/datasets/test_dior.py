@@ -365,6 +365,30 @@ def test_bad_split_file(dior_root, content, fragment):
     _build_error(hbb_cfg(dior_root), ValueError, 'train.txt', fragment)
 
 
+def test_image_listed_twice_in_the_split_file(dior_root):
+    path = osp.join(dior_root, 'ImageSets/Main/train.txt')
+    write(path, '00001\n00002\n00001\n')
+    _build_error(
+        hbb_cfg(dior_root), ValueError,
+        f'{path}, line 3: image id 00001 is listed again (first on line 1); '
+        'its objects would be counted twice (in training and in the mAP). '
+        'Remove the repeated line.')
+
+
+def test_data_root_whose_spaces_were_dropped(tmp_path):
+    # --cfg-options dior_data_root="data/DIOR release/" arrives without
+    # its spaces
+    root = write_dior(str(tmp_path / 'DIOR release'))
+    _build_error(
+        hbb_cfg(str(tmp_path / 'DIORrelease')), FileNotFoundError,
+        f"With spaces, '{root}/ImageSets/Main/train.txt' would be meant: "
+        "the spaces seem to have been dropped, as mmengine's --cfg-options "
+        'does. Pass the data root with tools/train.py or tools/test.py '
+        '--data-root "<folder with spaces>/"')
+    assert 'With spaces' not in _build_error(
+        hbb_cfg(str(tmp_path / 'nowhere')), FileNotFoundError, 'nowhere')
+
+
 def test_all_filtered_out_is_an_error(tmp_path):
     root = write_dior(str(tmp_path / 'DIOR'), {'train': {'00001': []}})
     _build_error(
@@ -454,6 +478,10 @@ def test_dior_r_dota_metric_perfect_predictions(dior_root, monkeypatch):
     ((30, 12, 10, 40), 'inverted box (30, 12, 10, 40)'),
     ((10, 40, 30, 12), 'inverted box'),
     ((70, 70, 90, 90), f'wholly outside the {IMG_SIZE}x{IMG_SIZE} image'),
+    ((10, 12, 10, 40), 'box (10, 12, 10, 40) has zero width or height '
+     '(xmin == xmax or ymin == ymax); its regression target would be '
+     'infinite (loss=inf). Fix or remove the object.'),
+    ((10, 12, 30, 12), 'has zero width or height'),
 ])
 def test_box_that_cannot_be_right(dior_root, box, fragment):
     path = osp.join(dior_root, HBB_DIR, '00002.xml')

@@ -257,6 +257,30 @@ def test_garbled_label_line(raw_dota, tmp_path, line, fragment):
                  fragment)
 
 
+@pytest.mark.parametrize('line, fragment', [
+    ('10 10 60 60 10 10 60 60 plane 0',
+     'the polygon (10 10 60 60 10 10 60 60) has zero area (repeated or '
+     'collinear corners); the split would drop the object without a word. '
+     'Fix or remove the line.'),
+    ('10 10 20 20 30 30 40 40 ship 0', 'has zero area'),
+    ('310 10 350 10 350 40 310 40 ship 0',
+     'the polygon (310 10 350 10 350 40 310 40) lies wholly outside the '
+     '300x300 image; the split would drop the object without a word.'),
+    ('-50 -50 -10 -50 -10 -10 -50 -10 plane 0', 'lies wholly outside'),
+])
+def test_object_the_split_would_drop(raw_dota, tmp_path, line, fragment):
+    # DIOR and NWPU VHR-10 stop on such boxes too
+    _append_line(raw_dota, line)
+    _split_error(raw_dota, tmp_path, ValueError, _label_path(raw_dota),
+                 'line 6', fragment)
+
+
+def test_polygon_partly_outside_is_kept(raw_dota):
+    _append_line(raw_dota, '280 10 350 10 350 40 280 40 ship 0')
+    assert check_dota_split(osp.join(raw_dota, 'train'),
+                            dota_classes('1.0'))[3] == 6
+
+
 def test_missing_label_file(raw_dota, tmp_path):
     os.remove(_label_path(raw_dota, 'P0002'))
     _split_error(raw_dota, tmp_path, FileNotFoundError,

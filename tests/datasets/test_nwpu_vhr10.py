@@ -127,6 +127,24 @@ def test_missing_files_are_named(release):
         build(release, ['003'])
 
 
+def test_data_root_whose_spaces_were_dropped(tmp_path):
+    # --cfg-options nwpu_data_root="data/NWPU VHR-10 dataset/" drops the
+    # spaces
+    root = write_release(str(tmp_path / 'NWPU VHR-10 dataset'))
+    split = write_list(str(tmp_path), ['001'])
+    with pytest.raises(FileNotFoundError) as info:
+        NWPUVHR10Dataset(data_root=str(tmp_path / 'NWPUVHR-10dataset'),
+                         ann_file=split, pipeline=[])
+    msg = str(info.value)
+    assert f"With spaces, '{root}/positive image set/001.jpg' would be " \
+        "meant: the spaces seem to have been dropped, as mmengine's " \
+        '--cfg-options does. Pass the data root with tools/train.py or ' \
+        'tools/test.py --data-root "<folder with spaces>/"' in msg
+    # the way that works
+    assert len(NWPUVHR10Dataset(data_root=root, ann_file=split,
+                                pipeline=[])) == 1
+
+
 def test_voc_metric_with_dataset_meta(release):
     ds = build(release, ['001', '002'])
     metric = METRICS.build(dict(type='VOCMetric', metric='mAP',
