@@ -26,12 +26,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='the distillation checkpoint')
     parser.add_argument(
         '--out-dir', required=True, help='where to write the student')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace student.pth and student_config.py if --out-dir holds '
+        'them (by default an existing export stops the tool)')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    ckpt, cfg = export_student(args.config, args.checkpoint, args.out_dir)
+    ckpt, cfg = export_student(args.config, args.checkpoint, args.out_dir,
+                               overwrite=args.overwrite)
     print(f'student checkpoint: {ckpt}\nstudent config:     {cfg}')
 
 

@@ -6,7 +6,7 @@ import os.path as osp
 from typing import Tuple, Union
 
 from mmengine.config import Config
-from mmengine.runner import CheckpointLoader, Runner, save_checkpoint
+from mmengine.runner import Runner, save_checkpoint
 
 #: Prefix of the student's weights in mmrazor distillation algorithms.
 STUDENT_PREFIX = 'architecture.'
@@ -140,20 +140,39 @@ def _is_mmadmd(hook: dict) -> bool:
     return str(hook.get('type', '')).startswith('mmadmd.')
 
 
-def export_student(config: Union[str, Config], checkpoint: str,
-                   out_dir: str) -> Tuple[str, str]:
+def export_student(config: Union[str, Config],
+                   checkpoint: str,
+                   out_dir: str,
+                   overwrite: bool = False) -> Tuple[str, str]:
     """Write the student of a distillation checkpoint as a plain detector.
 
     Args:
         config (str | Config): The distillation config (file).
         checkpoint (str): The distillation checkpoint.
         out_dir (str): Output folder.
+        overwrite (bool): Replace an export already in ``out_dir``.
+            Defaults to False: an existing ``student.pth`` or
+            ``student_config.py`` stops the export before anything is
+            read or written.
 
     Returns:
         tuple[str, str]: Paths of ``student.pth`` and ``student_config.py``.
+
+    Raises:
+        FileExistsError: If ``out_dir`` holds an export and not
+            ``overwrite``.
     """
+    ckpt_path = osp.join(out_dir, 'student.pth')
+    cfg_path = osp.join(out_dir, 'student_config.py')
+    existing = [p for p in (ckpt_path, cfg_path) if osp.exists(p)]
+    if existing and not overwrite:
+        raise FileExistsError(
+            f'{out_dir} already holds an export ({", ".join(existing)}): '
+            'choose another --out-dir, or pass --overwrite (overwrite=True) '
+            'to replace it.')
+    from mmadmd.models.utils.checkpoint import read_checkpoint
     cfg = config if isinstance(config, Config) else Config.fromfile(config)
-    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    ckpt = read_checkpoint(checkpoint)
     state = ckpt.get('state_dict', ckpt)
     student = {
         k[len(STUDENT_PREFIX):]: v
@@ -170,8 +189,6 @@ def export_student(config: Union[str, Config], checkpoint: str,
     meta.pop('hook_msgs', None)
     meta['exported_from'] = osp.abspath(checkpoint)
     os.makedirs(out_dir, exist_ok=True)
-    ckpt_path = osp.join(out_dir, 'student.pth')
-    cfg_path = osp.join(out_dir, 'student_config.py')
     save_checkpoint(dict(state_dict=student, meta=meta), ckpt_path)
     student_config(cfg).dump(cfg_path)
     return ckpt_path, cfg_path

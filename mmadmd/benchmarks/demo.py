@@ -443,8 +443,10 @@ def run_demo(work_dir: str, data_root: str,
     admd = train_and_test('student + ADMD', admd_cfg)
 
     _banner(5, total, 'export the distilled student as a plain detector')
+    # overwrite: a rerun in the same work_dir exports its own new student
     ckpt, student_cfg = export_student(admd_cfg, admd.checkpoint,
-                                       osp.join(work_dir, 'exported'))
+                                       osp.join(work_dir, 'exported'),
+                                       overwrite=True)
     print(f'    {ckpt}\n    {student_cfg}')
 
     _banner(6, total, 'report')

@@ -113,6 +113,13 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
     # Export and run the student without mmadmd or mmrazor importable.
     ckpt, student_cfg = export_student(cfg3, osp.join(work_dir, 'iter_3.pth'),
                                        str(tmp_path / 'student'))
+    # A second export into the same folder: refused unless asked to.
+    with pytest.raises(FileExistsError, match='already holds an export'):
+        export_student(cfg3, osp.join(work_dir, 'iter_3.pth'),
+                       str(tmp_path / 'student'))
+    assert export_student(cfg3, osp.join(work_dir, 'iter_3.pth'),
+                          str(tmp_path / 'student'),
+                          overwrite=True) == (ckpt, student_cfg)
     image = _first_image(resumed)
     code = textwrap.dedent(f"""
         import sys
