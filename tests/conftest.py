@@ -1,7 +1,8 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""Session-wide fixtures: tiny synthetic DIOR, split-DOTA and NWPU VHR-10
-datasets, written once per session. Helpers tests import live in
-``mmadmd.testing`` (data writers, toy models) and ``tests/readme.py``."""
+"""Shared fixtures: tiny synthetic DIOR, split-DOTA and NWPU VHR-10
+datasets, written once per test run. Helpers tests import live in
+``mmadmd.testing`` (data writers, toy models) and ``tests/readme.py`` (the
+code blocks of the README and the docs)."""
 # mmadmd first (mmrazor compat).
 import mmadmd  # noqa: F401,I001
 
