@@ -1,15 +1,29 @@
 # mmadmd: `make demo` and `make test` do all set-up on a fresh machine.
 PYTHON ?= python3
-VENV ?= .venv
-PY := $(VENV)/bin/python
 WHEEL_CACHE ?= $(HOME)/.cache/mmadmd/wheels
-# Re-run set-up when any of these change.
-SETUP_INPUTS := tools/setup_env.sh setup.py requirements/runtime.txt \
-	requirements/tests.txt requirements/optional.txt
-STAMP := $(VENV)/.mmadmd-stamp
 PYTEST_ARGS ?= -n 2 --durations=15
+# STACK=pinned (default): the verified stack, requirements/constraints.txt,
+# in .venv. STACK=min: the lower bounds of requirements/runtime.txt,
+# requirements/constraints-min.txt, in .venv-min (`make test STACK=min`
+# runs the unit tests there; docs/installation.md).
+STACK ?= pinned
+ifeq ($(STACK),pinned)
+VENV ?= .venv
+CONSTRAINTS := requirements/constraints.txt
+else ifeq ($(STACK),min)
+VENV ?= .venv-min
+CONSTRAINTS := requirements/constraints-min.txt
+PYTEST_ARGS += -m "not e2e"
+else
+$(error STACK=$(STACK): use STACK=pinned (the default) or STACK=min)
+endif
+PY := $(VENV)/bin/python
+# Re-run set-up when any of these change.
+SETUP_INPUTS := tools/setup_env.sh setup.py $(CONSTRAINTS) \
+	$(addprefix requirements/,runtime.txt rotated.txt tests.txt optional.txt)
+STAMP := $(VENV)/.mmadmd-stamp
 
-export PYTHON VENV WHEEL_CACHE
+export PYTHON VENV WHEEL_CACHE CONSTRAINTS
 
 .PHONY: install demo demo-rotated test test-fast benchmark benchmark-cost docs clean-venv help
 
@@ -22,6 +36,7 @@ help:
 	@echo "make benchmark-cost  train-step time and memory of each KD method"
 	@echo "make docs     the documentation with the API reference, in docs/_build/html"
 	@echo "make install  set up $(VENV) only (PYTHON=... to pick the interpreter)"
+	@echo "make test STACK=min  the unit tests on the lowest supported versions (.venv-min)"
 
 install: $(STAMP)
 

@@ -19,23 +19,39 @@ MMDetection's or MMRotate's ``tools/train.py`` or ``mim train mmdet``, can:
   raise a clear error. It acts only for mmrazor 1.0.0 and torch != 1.13.x,
   and never edits installed files.
 
-Both act through import hooks (``sys.meta_path``) on those two modules only;
-nothing heavy is imported at start. ``mmadmd.compat`` installs the same
-hooks when mmadmd is imported without this module having run (e.g. a clone
-on ``PYTHONPATH``). Set ``MMADMD_NO_STARTUP=1`` to skip the start-up part.
+It also makes two tools say what to do:
+
+- ``mmrotate::`` configs (mmadmd's rotated configs) without mmrotate
+  installed: mmengine's "please install mmrotate manually" would lead to the
+  released mmrotate 1.0.0rc1, which refuses mmdet > 3.1; the error names
+  ``pip install "mmadmd[rotated]"`` instead;
+- mim, and ``mmadmd::`` configs on mmengine 0.10.x, from an editable
+  install (``pip install -e .``, what ``make install`` makes): both look for
+  ``mmadmd/.mim`` beside the ``.dist-info`` folder in site-packages, where
+  an editable install has no package; for ``mmadmd`` only, they are pointed
+  to the package the import system finds.
+
+All act through import hooks (``sys.meta_path``) on those modules only;
+nothing heavy is imported at start (``docs/installation.md`` gives the
+measured cost). ``mmadmd.compat`` installs the same hooks when mmadmd is
+imported without this module having run (e.g. a clone on ``PYTHONPATH``).
+Set ``MMADMD_NO_STARTUP=1`` to skip the start-up part:
+``mmadmd-startup.pth`` checks it before importing this module.
 """
-import importlib.abc
 import importlib.machinery
-import importlib.metadata
 import os
 import sys
 import types
-from typing import Callable, Optional, Sequence
 
 #: The mmrazor module that cannot be imported on torch other than 1.13.x.
 BACKEND_CONFIG_MODULE = 'mmrazor.structures.quantization.backend_config'
 #: The mmengine module holding the ``pkg::`` table.
 MMENGINE_CONFIG_UTILS = 'mmengine.config.utils'
+#: The mmengine module that binds ``_get_package_and_cfg_path`` at import.
+MMENGINE_CONFIG = 'mmengine.config.config'
+#: The modules whose ``get_installed_path`` mim's commands and mmengine's
+#: ``pkg::`` configs use.
+INSTALLED_PATH_MODULES = ('mim.utils.utils', 'mmengine.utils.package_utils')
 #: Names exported by the original backend-config module.
 _BACKENDS = ('academic', 'native', 'openvino', 'tensorrt')
 
@@ -46,8 +62,16 @@ QUANTIZATION_UNAVAILABLE = (
     'is unaffected. For quantization, use a separate environment with '
     'torch==1.13.*.')
 
+MMROTATE_MISSING = (
+    '{cfg} needs MMRotate, which is not installed. Install the version '
+    'that works with mmdet 3.2/3.3: pip install "mmadmd[rotated]" (from a '
+    'checkout: pip install -e ".[rotated]"); or install your own mmrotate '
+    '1.x checkout with pip install -e <mmrotate>. The released mmrotate '
+    '1.0.0rc1 accepts only mmdet<=3.1.')
+
 
 def _torch_version() -> str:
+    import importlib.metadata  # here: costly at interpreter start
     torch = sys.modules.get('torch')
     if torch is not None:
         return torch.__version__
@@ -85,8 +109,8 @@ def _make_backend_config_module(name: str) -> types.ModuleType:
     return module
 
 
-def needs_patch(mmrazor_version: Optional[str] = None,
-                torch_version: Optional[str] = None) -> bool:
+def needs_patch(mmrazor_version: 'str | None' = None,
+                torch_version: 'str | None' = None) -> bool:
     """Whether mmrazor's quantization backend configs must be replaced.
 
     Args:
@@ -98,6 +122,7 @@ def needs_patch(mmrazor_version: Optional[str] = None,
     Returns:
         bool: True only for mmrazor 1.0.0 with a torch that is not 1.13.x.
     """
+    import importlib.metadata  # here: costly at interpreter start
     try:
         mmrazor_version = mmrazor_version or importlib.metadata.version(
             'mmrazor')
@@ -107,8 +132,30 @@ def needs_patch(mmrazor_version: Optional[str] = None,
     return mmrazor_version == '1.0.0' and not torch_version.startswith('1.13.')
 
 
+def _needs_mmrotate(resolve):
+    """Wrap mmengine's ``_get_package_and_cfg_path`` so that an
+    ``mmrotate::`` config without mmrotate names the install command."""
+    if getattr(resolve, 'mmadmd_wrapped', False):
+        return resolve
+
+    def get_package_and_cfg_path(cfg_path):
+        package, path = resolve(cfg_path)
+        if package == 'mmrotate':
+            import importlib.util
+            if importlib.util.find_spec('mmrotate') is None:
+                raise ModuleNotFoundError(
+                    MMROTATE_MISSING.format(cfg=f'The config {cfg_path!r}'),
+                    name='mmrotate')
+        return package, path
+
+    get_package_and_cfg_path.mmadmd_wrapped = True
+    get_package_and_cfg_path.__wrapped__ = resolve
+    return get_package_and_cfg_path
+
+
 def teach_mmengine(utils: types.ModuleType) -> None:
-    """Let mmengine resolve ``mmadmd::`` config paths.
+    """Let mmengine resolve ``mmadmd::`` config paths, and name the install
+    command when an ``mmrotate::`` path meets no mmrotate.
 
     Args:
         utils (module): ``mmengine.config.utils``.
@@ -116,13 +163,61 @@ def teach_mmengine(utils: types.ModuleType) -> None:
     for table in ('MODULE2PACKAGE', 'PKG2PROJECT'):
         if isinstance(getattr(utils, table, None), dict):
             getattr(utils, table).setdefault('mmadmd', 'mmadmd')
+    name = '_get_package_and_cfg_path'
+    # mmengine.config.config binds the function at its import; patch that
+    # copy too when it came first (``import mmadmd`` without the start-up).
+    for module in (utils, sys.modules.get(MMENGINE_CONFIG)):
+        if module is not None and hasattr(module, name):
+            setattr(module, name, _needs_mmrotate(getattr(module, name)))
 
 
-class _AfterExec(importlib.abc.Loader):
-    """A loader that runs ``then(module)`` after the real loader."""
+def _find_editable(get_installed_path):
+    """Wrap mim's or mmengine's ``get_installed_path`` for editable installs.
 
-    def __init__(self, loader: importlib.abc.Loader,
-                 then: Callable[[types.ModuleType], None]):
+    mim 0.3.9 and mmengine 0.10.x join the distribution's location
+    (site-packages, where the ``.dist-info`` of an editable install lies)
+    with the module name; an editable install has no package there. For
+    ``mmadmd`` only, a path that does not exist is replaced by the package
+    directory Python imports (what mmengine 0.11 does for every package).
+    """
+    if getattr(get_installed_path, 'mmadmd_wrapped', False):
+        return get_installed_path
+
+    def wrapper(package: str) -> str:
+        path = get_installed_path(package)
+        if package == 'mmadmd' and not os.path.isdir(path):
+            import importlib.util
+            spec = importlib.util.find_spec('mmadmd')
+            if spec is not None and spec.submodule_search_locations:
+                return list(spec.submodule_search_locations)[0]
+        return path
+
+    wrapper.mmadmd_wrapped = True
+    wrapper.__wrapped__ = get_installed_path
+    wrapper.__doc__ = get_installed_path.__doc__
+    return wrapper
+
+
+def teach_installed_path(module: types.ModuleType) -> None:
+    """Let mim (``mim.utils.utils``) or mmengine
+    (``mmengine.utils.package_utils``) find ``mmadmd/.mim`` in an editable
+    install (``pip install -e .``, what ``make install`` makes).
+
+    Args:
+        module (module): The module defining ``get_installed_path``.
+    """
+    if hasattr(module, 'get_installed_path'):
+        module.get_installed_path = _find_editable(module.get_installed_path)
+
+
+class _AfterExec:
+    """A loader that runs ``then(module)`` after the real loader.
+
+    Plain classes, not ``importlib.abc``'s: that module imports
+    ``importlib.resources`` (pathlib, tempfile, ...) at interpreter start.
+    """
+
+    def __init__(self, loader, then):
         self._loader = loader
         self._then = then
 
@@ -137,20 +232,26 @@ class _AfterExec(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class MMAdmdFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Import hook for the two modules above; passes on every other name."""
+class MMAdmdFinder:
+    """Import hook (finder and loader) for the modules above; passes on
+    every other name."""
 
-    def find_spec(self,
-                  fullname: str,
-                  path: Optional[Sequence[str]],
-                  target: Optional[types.ModuleType] = None):
+    #: Modules taught after their own code ran.
+    AFTER = {
+        MMENGINE_CONFIG_UTILS: 'teach_mmengine',
+        **{name: 'teach_installed_path'
+           for name in INSTALLED_PATH_MODULES}
+    }
+
+    def find_spec(self, fullname: str, path, target=None):
         if fullname == BACKEND_CONFIG_MODULE and needs_patch():
             return importlib.machinery.ModuleSpec(
                 fullname, self, is_package=True)
-        if fullname == MMENGINE_CONFIG_UTILS:
+        if fullname in self.AFTER:
             spec = importlib.machinery.PathFinder.find_spec(fullname, path)
             if spec is not None and spec.loader is not None:
-                spec.loader = _AfterExec(spec.loader, teach_mmengine)
+                spec.loader = _AfterExec(spec.loader,
+                                         globals()[self.AFTER[fullname]])
             return spec
         return None
 
@@ -173,6 +274,12 @@ def install() -> bool:
     """
     if MMENGINE_CONFIG_UTILS in sys.modules:
         teach_mmengine(sys.modules[MMENGINE_CONFIG_UTILS])
+    # Modules imported before the hook, and those that bound the function
+    # at their own import (mmengine.utils, mmengine.config.config).
+    for name in INSTALLED_PATH_MODULES + ('mmengine.utils',
+                                          'mmengine.config.config'):
+        if name in sys.modules:
+            teach_installed_path(sys.modules[name])
     if not any(isinstance(f, MMAdmdFinder) for f in sys.meta_path):
         # First in line, so the original backend module is never executed.
         sys.meta_path.insert(0, MMAdmdFinder())
@@ -181,7 +288,9 @@ def install() -> bool:
 
 def startup() -> None:
     """What ``mmadmd-startup.pth`` runs: :func:`install`, unless
-    ``MMADMD_NO_STARTUP`` is set; never raises (it runs in every process)."""
+    ``MMADMD_NO_STARTUP`` is set (the ``.pth`` checks it first, so that this
+    module is not even imported then); never raises (it runs in every
+    process)."""
     if os.environ.get('MMADMD_NO_STARTUP'):
         return
     try:
@@ -191,6 +300,7 @@ def startup() -> None:
 
 
 __all__ = [
-    'BACKEND_CONFIG_MODULE', 'MMAdmdFinder', 'QUANTIZATION_UNAVAILABLE',
-    'install', 'needs_patch', 'startup', 'teach_mmengine'
+    'BACKEND_CONFIG_MODULE', 'MMAdmdFinder', 'MMROTATE_MISSING',
+    'QUANTIZATION_UNAVAILABLE', 'install', 'needs_patch', 'startup',
+    'teach_installed_path', 'teach_mmengine'
 ]

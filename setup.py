@@ -144,8 +144,12 @@ if __name__ == '__main__':
         package_data={'mmadmd': ['.mim/**/*']},
         python_requires='>=3.8',
         license='Apache License 2.0',
+        # Ranges only (requirements/runtime.txt); the exact stack of
+        # `make install` is requirements/constraints.txt.
         install_requires=parse_requirements('runtime.txt'),
         extras_require={
+            'mim': parse_requirements('mminstall.txt'),
+            'rotated': parse_requirements('rotated.txt'),
             'tests': parse_requirements('tests.txt'),
             'optional': parse_requirements('optional.txt'),
         },

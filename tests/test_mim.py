@@ -1,49 +1,64 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 """`mim train mmadmd <config>`, `mim test`, `mim search` and `mim run` from
-an installed wheel; the metafiles against the config folders."""
+an installed wheel and from the editable install (``pip install -e .``, what
+``make install`` makes); the metafiles against the config folders."""
 import os
 import os.path as osp
-import shutil
-import subprocess
 import sys
 
 import pytest
 
+from wheel_build import ROOT, build_wheel
+from wheel_build import run as _run
+
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
 CONFIG = 'admd_fpn_retina-r34-w32_retina-r18-w16_demo_synthetic-dior.py'
+needs_mim = pytest.mark.skipif(
+    not osp.exists(MIM), reason='openmim is not installed')
 
 
-def _run(cmd, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=600, **kwargs)
-    assert result.returncode == 0, (result.stdout[-2000:] +
-                                    result.stderr[-3000:])
-    return result
+def _editable() -> bool:
+    """Whether this environment's mmadmd is an editable install of ROOT."""
+    import importlib.metadata
+    try:
+        dist = importlib.metadata.distribution('mmadmd')
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return not osp.isdir(osp.join(str(dist.locate_file('')), 'mmadmd'))
 
 
-@pytest.mark.skipif(not osp.exists(MIM), reason='openmim is not installed')
+def _search_and_run(env=None, cwd=None) -> None:
+    """`mim search` finds the model index, `mim run` the tools."""
+    search = _run([MIM, 'search', 'mmadmd', '--model', 'admd'],
+                  env=env,
+                  cwd=cwd)
+    assert 'config id: admd_fpn_retina-r101_retina-r50_2x_dior' in \
+        search.stdout
+    run = _run([MIM, 'run', 'mmadmd', 'split_dota', '--', '--help'],
+               env=env,
+               cwd=cwd)
+    assert 'usage:' in run.stdout and 'dataset_converters' in run.stdout
+
+
+def _train_options(dior_root) -> list:
+    data = [
+        f'{key}.data_root={dior_root}' for key in (
+            'train_dataloader.dataset.datasets.0',
+            'train_dataloader.dataset.datasets.1', 'val_dataloader.dataset',
+            'test_dataloader.dataset')
+    ]
+    return [
+        '--cfg-options', 'train_cfg.max_iters=2', 'train_cfg.val_interval=10',
+        'train_dataloader.batch_size=2', 'default_hooks.checkpoint.interval=2'
+    ] + data
+
+
+@needs_mim
 def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
-    # Build from a copy: building a wheel copies configs/ and tools/ into
-    # mmadmd/.mim, which must not replace the symlinks of the editable
-    # install in the repository.
-    src = tmp_path / 'src'
-    shutil.copytree(
-        ROOT,
-        src,
-        ignore=shutil.ignore_patterns('.venv', '.git', 'work_dirs', 'data',
-                                      '.mim', '__pycache__', '*.egg-info',
-                                      'build', 'dist'))
-    _run([
-        sys.executable, '-m', 'pip', 'wheel', '--no-deps',
-        '--no-build-isolation', '-q', '-w',
-        str(tmp_path / 'dist'),
-        str(src)
-    ])
+    wheel = build_wheel(tmp_path)
     site = tmp_path / 'site'
-    wheel = next((tmp_path / 'dist').glob('mmadmd-*.whl'))
     _run([
         sys.executable, '-m', 'pip', 'install', '--no-deps', '-q', '--target',
         str(site),
@@ -52,24 +67,13 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
     assert (site / 'mmadmd' / '.mim' / 'configs' / 'demo' / CONFIG).exists()
     assert (site / 'mmadmd' / '.mim' / 'tools' / 'train.py').exists()
     # The start-up hook lands in site-packages, beside the package.
-    assert (site / 'mmadmd-startup.pth').read_text().startswith(
-        'import mmadmd_startup')
+    assert (site / 'mmadmd-startup.pth').read_text() == open(
+        osp.join(ROOT, 'mmadmd-startup.pth')).read()
     assert (site / 'mmadmd_startup.py').exists()
-    # Building did not touch the checkout it was built from.
-    assert not (src / 'build').exists()
 
     env = dict(os.environ, PYTHONPATH=str(site))
     work_dir = str(tmp_path / 'work')
-    data = [
-        f'{key}.data_root={dior_root}' for key in (
-            'train_dataloader.dataset.datasets.0',
-            'train_dataloader.dataset.datasets.1', 'val_dataloader.dataset',
-            'test_dataloader.dataset')
-    ]
-    options = [
-        '--cfg-options', 'train_cfg.max_iters=2', 'train_cfg.val_interval=10',
-        'train_dataloader.batch_size=2', 'default_hooks.checkpoint.interval=2'
-    ] + data
+    options = _train_options(dior_root)
     # Only the config's name: mim must find it inside the installed wheel.
     train = _run(
         [MIM, 'train', 'mmadmd', CONFIG, '--work-dir', work_dir] + options,
@@ -85,13 +89,40 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
                 cwd=str(tmp_path))
     assert 'pascal_voc/mAP' in test.stdout + test.stderr
     # mim finds the model index and the tools of the installed package.
-    search = _run([MIM, 'search', 'mmadmd', '--model', 'admd'],
-                  env=env, cwd=str(tmp_path))
-    assert 'config id: admd_fpn_retina-r101_retina-r50_2x_dior' in \
-        search.stdout
-    run = _run([MIM, 'run', 'mmadmd', 'split_dota', '--', '--help'],
-               env=env, cwd=str(tmp_path))
-    assert 'usage:' in run.stdout and 'dataset_converters' in run.stdout
+    _search_and_run(env=env, cwd=str(tmp_path))
+
+
+@needs_mim
+@pytest.mark.skipif(not _editable(), reason='mmadmd is not installed with '
+                    'pip install -e (make install does)')
+def test_mim_from_the_editable_install(tmp_path, dior_root):
+    """mim 0.3.9 looks for mmadmd/.mim beside the .dist-info in
+    site-packages, where an editable install has no package; the start-up
+    hook points it to the checkout (mmadmd_startup.teach_installed_path)."""
+    _search_and_run(cwd=str(tmp_path))
+    work_dir = str(tmp_path / 'work')
+    train = _run([MIM, 'train', 'mmadmd', CONFIG, '--work-dir', work_dir] +
+                 _train_options(dior_root),
+                 cwd=str(tmp_path))
+    assert osp.join(ROOT, 'mmadmd', '.mim', 'configs') in train.stdout
+    assert osp.exists(osp.join(work_dir, 'iter_2.pth'))
+    # Without the hook, mim fails as it does for any editable plugin.
+    search = _run_failing([MIM, 'search', 'mmadmd', '--model', 'admd'],
+                          cwd=str(tmp_path))
+    assert 'model-index.yml' in search.stdout + search.stderr
+
+
+def _run_failing(cmd, **kwargs):
+    import subprocess
+    result = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, MMADMD_NO_STARTUP='1'),
+        **kwargs)
+    assert result.returncode != 0, result.stdout
+    return result
 
 
 def test_metafiles_list_every_config():

@@ -80,3 +80,69 @@ def test_importing_mmadmd_installs_it_without_the_startup():
         """,
         MMADMD_NO_STARTUP='1')
     assert result.returncode == 0, result.stderr
+
+
+def _startup_pth_installed() -> bool:
+    import site
+    return any(
+        os.path.exists(os.path.join(d, 'mmadmd-startup.pth'))
+        for d in site.getsitepackages())
+
+
+needs_pth = pytest.mark.skipif(
+    not _startup_pth_installed(),
+    reason='mmadmd-startup.pth is not in site-packages (pip install -e .)')
+
+
+@needs_pth
+def test_the_startup_imports_next_to_nothing():
+    """The .pth checks MMADMD_NO_STARTUP before importing anything; when on,
+    it adds only mmadmd_startup (importlib.metadata, importlib.abc, typing
+    stay out: docs/installation.md has the measured cost)."""
+    code = 'import sys; print(" ".join(sorted(sys.modules)))'
+    off = set(_run(code, MMADMD_NO_STARTUP='1').stdout.split())
+    on = set(_run(code).stdout.split())
+    assert 'mmadmd_startup' not in off
+    assert 'mmadmd_startup' in on
+    assert on - off <= {'mmadmd_startup', 'importlib.machinery'}, on - off
+
+
+def test_editable_install_paths_point_to_the_package(tmp_path):
+    """mim 0.3.9 and mmengine 0.10.x join site-packages with the module
+    name; for mmadmd a path that does not exist becomes the package."""
+    import types
+
+    import mmadmd
+    module = types.ModuleType('fake_mim_utils')
+    module.get_installed_path = lambda package: str(tmp_path / package)
+    mmadmd_startup.teach_installed_path(module)
+    mmadmd_startup.teach_installed_path(module)  # idempotent
+    assert module.get_installed_path('mmadmd') == os.path.dirname(
+        mmadmd.__file__)
+    assert module.get_installed_path('mmdet') == str(tmp_path / 'mmdet')
+    (tmp_path / 'mmadmd').mkdir()  # a wheel: the path exists, kept
+    assert module.get_installed_path('mmadmd') == str(tmp_path / 'mmadmd')
+
+
+def test_rotated_config_without_mmrotate_names_the_install(tmp_path):
+    (tmp_path / 'my_rotated.py').write_text(
+        "_base_ = ['mmrotate::rotated_retinanet/"
+        "rotated-retinanet-rbox-le90_r50_fpn_1x_dota.py']\n")
+    code = f"""
+        import sys
+        import mmadmd  # noqa
+        sys.modules['mmrotate'] = None  # as if mmrotate were not installed
+        from mmengine.config import Config
+        try:
+            Config.fromfile({str(tmp_path / 'my_rotated.py')!r})
+        except ModuleNotFoundError as e:
+            print(e)
+        """
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert "'mmrotate::rotated_retinanet/" in result.stdout
+    assert 'pip install "mmadmd[rotated]"' in result.stdout
+    if _startup_pth_installed():
+        # The start-up hook alone: MMDetection's tools never import mmadmd.
+        result = _run(code.replace('import mmadmd  # noqa', ''))
+        assert 'pip install "mmadmd[rotated]"' in result.stdout, result.stderr

@@ -5,27 +5,33 @@
 # Environment:
 #   PYTHON       interpreter for the venv (default: python3; 3.11 verified)
 #   VENV         venv folder (default: .venv)
+#   CONSTRAINTS  the exact versions to install (default:
+#                requirements/constraints.txt, the verified stack;
+#                `make install STACK=min` gives constraints-min.txt, the
+#                lower bounds of requirements/runtime.txt)
 #   WHEEL_CACHE  where the built mmcv wheel is kept and reused
 #                (default: ~/.cache/mmadmd/wheels)
 #   MAX_JOBS     parallel compile jobs for mmcv (default: number of cores)
 #
-# Order matters (see README, "Version matrix"): torch first, then mmcv's
-# build requirements, then mmcv built from source with its ops (cached as a
-# wheel keyed by Python and torch version), then mmdet/mmrotate/mmrazor,
-# then mmadmd in editable mode, then optional tools (openmim without its
-# dependency openxlab, which would downgrade setuptools).
+# Order matters (see docs/installation.md): torch first, then mmcv's build
+# requirements, then mmcv built from source with its ops (cached as a wheel
+# keyed by Python and torch version), then mmdet/mmrotate/mmrazor, then
+# mmadmd in editable mode, then optional tools (openmim without its
+# dependency openxlab, which would downgrade setuptools). Every step installs
+# with `-c $CONSTRAINTS`: the package metadata states ranges, the
+# constraints file the versions.
 set -euo pipefail
-
-TORCH_SPEC='torch===2.13.0'     # '===': the CUDA build; see README
-TORCHVISION_SPEC='torchvision==0.28.0'
-MMENGINE_SPEC='mmengine==0.11.0rc3'
-MMCV_VERSION='2.1.0'
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 WHEEL_CACHE=${WHEEL_CACHE:-$HOME/.cache/mmadmd/wheels}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+CONSTRAINTS=${CONSTRAINTS:-requirements/constraints.txt}
+CONSTRAINTS=$(cd "$(dirname "$CONSTRAINTS")" && pwd)/$(basename "$CONSTRAINTS")
+
+# The version pinned in $CONSTRAINTS for $1 ('==' or '===').
+pin() { sed -n "s/^$1 *===*\([^ #]*\).*/\1/p" "$CONSTRAINTS" | head -n 1; }
 
 say() { printf '\033[1m[mmadmd setup]\033[0m %s\n' "$*"; }
 die() {
@@ -50,18 +56,28 @@ esac
   die "Python $PYVER has no venv/ensurepip module." \
       "On Debian/Ubuntu: apt-get install python$PYVER-venv"
 
+[ -f "$CONSTRAINTS" ] || die "no constraints file $CONSTRAINTS." \
+  "Use requirements/constraints.txt (the default) or constraints-min.txt."
+TORCH_VERSION=$(pin torch)
+TORCHVISION_VERSION=$(pin torchvision)
+MMCV_VERSION=$(pin mmcv)
+[ -n "$TORCH_VERSION" ] && [ -n "$TORCHVISION_VERSION" ] && [ -n "$MMCV_VERSION" ] ||
+  die "$CONSTRAINTS must pin torch, torchvision and mmcv (name==version)."
+TORCH_SPEC="torch===$TORCH_VERSION"     # '===': the CUDA build; see README
+TORCHVISION_SPEC="torchvision==$TORCHVISION_VERSION"
+
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating $VENV with $PYTHON ($PYVER)"
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
 PY="$ROOT/$VENV/bin/python"
-PIP=("$PY" -m pip install --disable-pip-version-check)
+PIP=("$PY" -m pip install --disable-pip-version-check -c "$CONSTRAINTS")
 
 # --- stage 1: torch ----------------------------------------------------------
 say "1/5 torch and torchvision ($TORCH_SPEC, $TORCHVISION_SPEC)"
 if ! "$PY" -c 'import torch, torchvision' >/dev/null 2>&1 ||
-   [ "$("$PY" -c 'import torch; print(torch.__version__.split("+")[0])')" != 2.13.0 ]; then
+   [ "$("$PY" -c 'import torch; print(torch.__version__.split("+")[0])')" != "$TORCH_VERSION" ]; then
   "${PIP[@]}" "$TORCH_SPEC" "$TORCHVISION_SPEC" ||
     die "pip could not install $TORCH_SPEC $TORCHVISION_SPEC." \
         "Check the package index is reachable (pip config list)."
@@ -69,16 +85,15 @@ fi
 "$PY" - <<'PYCHECK' || die "torch/torchvision in $VENV do not work together (see above)." \
   "This happens with the CPU-only 'torch 2.13.0+cpu' file: torchvision fails with" \
   "'operator torchvision::nms does not exist'. Fix: $VENV/bin/pip install --force-reinstall" \
-  "'torch===2.13.0' 'torchvision==0.28.0' (three '=' picks the build torchvision matches)."
+  "'$TORCH_SPEC' '$TORCHVISION_SPEC' (three '=' picks the build torchvision matches)."
 import torch, torchvision
 from torchvision.ops import nms
 nms(torch.rand(3, 4) * 10, torch.rand(3), 0.5)
 PYCHECK
 
 # --- stage 2: mmcv build requirements ---------------------------------------
-say "2/5 numpy, ninja, setuptools<81, $MMENGINE_SPEC, opencv"
-"${PIP[@]}" -q numpy ninja 'setuptools>=77,<81' "$MMENGINE_SPEC" \
-  opencv-python-headless
+say "2/5 numpy, ninja, setuptools<81, mmengine $(pin mmengine), opencv"
+"${PIP[@]}" -q numpy ninja setuptools mmengine opencv-python-headless
 
 # --- stage 3: mmcv with ops, from the wheel cache or built -------------------
 mmcv_ok() {
@@ -137,14 +152,15 @@ fi
 
 # --- stage 4: OpenMMLab codebases and mmadmd ---------------------------------
 say "4/5 mmdet, mmrotate-dev, mmrazor, mmadmd (editable) and test tools"
-"${PIP[@]}" -q -r requirements/runtime.txt -r requirements/tests.txt
+"${PIP[@]}" -q -r requirements/runtime.txt -r requirements/rotated.txt \
+  -r requirements/tests.txt
 "${PIP[@]}" -q --no-deps -e .
 
 # --- stage 5: optional tools ------------------------------------------------
 say "5/5 openmim, tensorboard"
 # --no-deps: openmim's opendatalab -> openxlab would downgrade setuptools.
 "${PIP[@]}" -q -r requirements/optional.txt
-"${PIP[@]}" -q --no-deps openmim==0.3.9
+"${PIP[@]}" -q --no-deps openmim
 
 "$PY" - <<'PYCHECK' || die "the installed stack does not import (see above)."
 import torch
