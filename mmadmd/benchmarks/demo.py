@@ -3,9 +3,9 @@
 
 Sizes (documented in ``docs/get_started.md``, chosen for 2 CPU cores):
 256x256 scenes drawn at zoom 2, 160 train + 40 val images for training and
-100 test images for evaluation; teacher RetinaNet with a half-width ResNet-34 trained 1000 iterations, the
-student (quarter-width ResNet-18) 600 iterations alone and 600 iterations
-with ADMD, batch 8.
+100 test images for evaluation; teacher RetinaNet with a half-width
+ResNet-34 trained 1000 iterations, the student (quarter-width ResNet-18)
+600 iterations alone and 600 iterations with ADMD, batch 8.
 """
 import json
 import os
