@@ -53,7 +53,7 @@ MAP_KEY = 'pascal_voc/mAP'
 #: The runs of the README's real-data table (:func:`lead_table`).
 LEAD_RUNS = ('student', 'admd', 'pkd', 'cwd', 'mgd', 'fgd', 'fitnet',
              'admd-constant')
-#: The README's 3x table, compared with PKD at 3x.
+#: The 3x table of docs/benchmarks.md, compared with PKD at 3x.
 LEAD_RUNS_3X = ('student-3x', 'admd-3x', 'pkd-3x', 'admd-3x-constant')
 
 #: The shipped teacher weights, relative to a source checkout (trained
