@@ -284,8 +284,9 @@ class DIORHBBDataset(NameFileOnError, XMLDataset):
 def _check_box(i: int, name: str, bndbox: ET.Element,
                size: 'ET.Element | None') -> None:
     """Refuse a box that cannot be right: inverted, of zero width or
-    height, or wholly outside the image (when the XML gives its ``<size>``). A box partly outside is kept
-    as it is; mmdet's transforms clip it to the image."""
+    height, or wholly outside the image (when the XML gives its
+    ``<size>``). A box partly outside is kept as it is; mmdet's transforms
+    clip it to the image."""
     xmin, ymin, xmax, ymax = (float(bndbox.find(k).text)
                               for k in ('xmin', 'ymin', 'xmax', 'ymax'))
     box = f'({xmin:g}, {ymin:g}, {xmax:g}, {ymax:g})'

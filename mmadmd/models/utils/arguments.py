@@ -55,5 +55,5 @@ def check_number(owner: str,
     if low is not None and (value < low or
                             (value == low and not low_inclusive)):
         bound = f'>= {low}' if low_inclusive else f'> {low}'
-        raise ValueError(f'{owner}: {name} must be {bound}, got {value}.'
-                         + (f' {hint}' if hint else ''))
+        raise ValueError(f'{owner}: {name} must be {bound}, got {value}.' +
+                         (f' {hint}' if hint else ''))
