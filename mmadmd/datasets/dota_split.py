@@ -29,6 +29,8 @@ import time
 import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .file_errors import stripped_spaces_hint
+
 __all__ = [
     'DOTA_SPLITS', 'DOTA_VERSIONS', 'find_img_split_script', 'dota_classes',
     'check_dota_split', 'split_dota'
@@ -233,7 +235,9 @@ def check_dota_split(
     if not osp.isdir(img_dir):
         raise FileNotFoundError(
             f'DOTA images folder not found: {img_dir}; expected the raw '
-            'layout <src>/<split>/{images,labelTxt}')
+            'layout <src>/<split>/{images,labelTxt}' +
+            stripped_spaces_hint(img_dir, 'Quote the path: --src '
+                                 '"<folder with spaces>".'))
     images = sorted(
         f for f in os.listdir(img_dir) if osp.splitext(f)[1] in IMG_EXTS)
     if not images:

@@ -24,7 +24,11 @@ class NameFileOnError:
                 'non-image file?)') from e
 
 
-def stripped_spaces_hint(path: str) -> str:
+def stripped_spaces_hint(
+        path: str,
+        fix: str = 'Pass the data root with tools/train.py or tools/test.py '
+        '--data-root "<folder with spaces>/", or set data_root in a config '
+        'file.') -> str:
     """Why ``path`` may be missing: spaces dropped from folder names.
 
     mmengine's ``--cfg-options`` parser drops the spaces of a value, so
@@ -34,6 +38,8 @@ def stripped_spaces_hint(path: str) -> str:
 
     Args:
         path (str): A path that does not exist.
+        fix (str): How to pass the path with its spaces. Defaults to the
+            data root's.
 
     Returns:
         str: A sentence (with a leading space) naming the path with its
@@ -56,6 +62,4 @@ def stripped_spaces_hint(path: str) -> str:
     if not fixed:
         return ''
     return (f' With spaces, {parent!r} would be meant: the spaces seem to '
-            "have been dropped, as mmengine's --cfg-options does. Pass the "
-            'data root with tools/train.py or tools/test.py --data-root '
-            '"<folder with spaces>/", or set data_root in a config file.')
+            f"have been dropped, as mmengine's --cfg-options does. {fix}")

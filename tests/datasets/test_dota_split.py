@@ -306,6 +306,13 @@ def test_wrong_src_and_empty_images(raw_dota, tmp_path):
                  osp.join(raw_dota, 'test', 'images'))
 
 
+def test_src_whose_spaces_were_dropped(tmp_path):
+    root = write_raw_dota(str(tmp_path / 'DOTA v1'))
+    _split_error(str(tmp_path / 'DOTAv1'), tmp_path, FileNotFoundError,
+                 f"With spaces, '{root}/train/images' would be meant",
+                 'Quote the path: --src "<folder with spaces>".')
+
+
 def test_bad_arguments_and_existing_output(raw_dota, tmp_path):
     _split_error(
         raw_dota, tmp_path, ValueError, 'Unknown split', splits=['training'])

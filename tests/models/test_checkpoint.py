@@ -162,6 +162,12 @@ def test_config_or_truncated_file_as_teacher_ckpt_is_named(tmp_path):
                        r'does not exist \(a checkpoint file, .pth, is '
                        r'expected\)'):
         _distill(teacher_ckpt=str(tmp_path / 'none.pth'))
+    # --cfg-options model.teacher_ckpt="my runs/teacher.pth" drops spaces
+    (tmp_path / 'my runs').mkdir()
+    with pytest.raises(FileNotFoundError,
+                       match=r"With spaces, '.*/my runs/teacher.pth' would be "
+                       'meant: .*Set model.teacher_ckpt in a config file'):
+        _distill(teacher_ckpt=str(tmp_path / 'myruns' / 'teacher.pth'))
 
 
 def _runner(tmp_path, load_from, teacher):

@@ -69,9 +69,12 @@ def read_checkpoint(path: str, arg: str = 'checkpoint') -> dict:
     if local and osp.isdir(path):
         raise IsADirectoryError(_directory_message(path, arg))
     if local and not osp.isfile(path):
+        from mmadmd.datasets.file_errors import stripped_spaces_hint
         raise FileNotFoundError(
             f'{arg}: the checkpoint {path} does not exist (a checkpoint '
-            'file, .pth, is expected).')
+            'file, .pth, is expected).' + stripped_spaces_hint(
+                path, f'Set {arg} in a config file, where spaces are '
+                'kept.'))
     try:
         return _load_checkpoint(path, map_location='cpu')
     except Exception as e:
