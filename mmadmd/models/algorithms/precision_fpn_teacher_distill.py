@@ -35,7 +35,7 @@ def _to_float32(data: Any) -> Any:
     return data
 
 
-def missing_teacher_message(teacher_ckpt: Optional[str]) -> str:
+def _missing_teacher_message(teacher_ckpt: Optional[str]) -> str:
     """The error for a distillation config without teacher weights."""
     return (
         f'model.teacher_ckpt is {teacher_ckpt!r}: the teacher would start '
@@ -153,7 +153,7 @@ class PrecisionFpnTeacherDistill(FpnTeacherDistill):
         if not teacher_ckpt and teacher_ckpt_required and \
                 not self.teacher_trainable and \
                 not _loads_own_weights(self.teacher):
-            raise ValueError(missing_teacher_message(teacher_ckpt))
+            raise ValueError(_missing_teacher_message(teacher_ckpt))
         if teacher_ckpt:
             diff = load_state_dict_strictly(
                 self.teacher,
