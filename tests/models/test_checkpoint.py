@@ -183,13 +183,21 @@ def _runner(tmp_path, load_from, teacher):
 
 
 def test_plain_student_checkpoint_as_load_from_loads_into_the_student(
-        tmp_path, caplog):
+        tmp_path, monkeypatch):
     # load_from=<the student's own pretrained checkpoint>
     student = ToyDetector(width=4, seed=9)
     teacher = ToyDetector(width=8, seed=7)
     runner = _runner(tmp_path, _save(student, tmp_path / 'student.pth'),
                      teacher)
+    logged = []
+    monkeypatch.setattr(runner.logger, 'log',
+                        lambda level, msg, *args, **kw: logged.append(msg))
     runner.load_or_resume()
+    assert logged == [
+        'Loaded a plain detector checkpoint into the student (ToyDetector, '
+        "8 keys mapped to 'architecture.*', checked strictly); the teacher "
+        'and the distiller keep their weights.'
+    ]
     for name, value in student.state_dict().items():
         torch.testing.assert_close(
             runner.model.student.state_dict()[name], value, msg=name)
