@@ -3,6 +3,8 @@
 
 Example:
     python tools/test.py configs/admd/<config>.py work_dirs/x/epoch_24.pth
+
+    A data root with spaces: ``--data-root "data/NWPU VHR-10 dataset/"``.
 """
 # First: makes mmrazor 1.0.0 importable on torch != 1.13 (mmadmd/compat.py)
 # and registers mmadmd's components.
