@@ -71,11 +71,20 @@ def test_both_stacks_pin_what_setup_env_reads():
 
 
 def test_make_test_stack_min_uses_its_own_venv_and_constraints():
+    # Not what a `make test STACK=min` running this test exported.
+    env = {
+        k: v
+        for k, v in os.environ.items() if k not in ('STACK', 'VENV',
+                                                    'CONSTRAINTS', 'MAKEFLAGS',
+                                                    'MAKELEVEL', 'MFLAGS')
+    }
+
     def make(*args):
         return subprocess.run(['make', '-n', '-C', ROOT, *args],
                               capture_output=True,
                               text=True,
-                              timeout=60)
+                              timeout=60,
+                              env=env)
 
     dry = make('test', 'STACK=min').stdout
     assert '.venv-min/bin/python -m pytest tests' in dry

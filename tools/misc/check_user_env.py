@@ -98,7 +98,9 @@ def installed_versions(python: str) -> Dict[str, str]:
     code = ('import importlib.metadata as m, json; print(json.dumps('
             '{d.metadata["Name"]: d.version for d in m.distributions() '
             'if d.metadata["Name"]}))')
-    out = subprocess.run([python, '-c', code],
+    # -I: not the current folder (a checkout's mmadmd.egg-info) nor
+    # PYTHONPATH, as pip sees the environment.
+    out = subprocess.run([python, '-I', '-c', code],
                          check=True,
                          capture_output=True,
                          text=True).stdout
@@ -114,14 +116,14 @@ def compare(report: dict, installed: Dict[str, str]) -> dict:
 
     Returns:
         dict: ``changed`` ``[(name, old, new)]``, ``added``
-        ``[(name, version)]`` and ``shared`` ``[(added, installed, import
-        package)]``.
+        ``[(name, version)]`` (mmadmd itself is always there) and ``shared``
+        ``[(added, installed, import package)]``.
     """
     changed, added, shared = [], [], []
     for item in report.get('install', []):
         name = canonical(item['metadata']['name'])
         version = item['metadata']['version']
-        if name in installed:
+        if name in installed and name != 'mmadmd':  # mmadmd: replaced, sure
             changed.append((name, installed[name], version))
             continue
         added.append((name, version))
