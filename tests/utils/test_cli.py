@@ -29,12 +29,14 @@ def test_help_formatter_shows_only_defaults_that_say_something():
 
 
 def test_resume_from_a_checkpoint_of_another_config_stops(tmp_path):
+    import shutil
+
     from mmengine.config import Config
     from mmengine.runner import Runner, save_checkpoint
 
     from mmadmd.registry import MODELS
     from mmadmd.testing.toy import distill_model_cfg, runner_cfg
-    from mmadmd.utils.cli import check_resume_checkpoint
+    from mmadmd.utils.cli import check_resume_checkpoint, resume_checkpoint
 
     def model(width):
         cfg = distill_model_cfg()
@@ -65,9 +67,16 @@ def test_resume_from_a_checkpoint_of_another_config_stops(tmp_path):
     with pytest.raises(IsADirectoryError, match='--resume: .* is a '
                        'directory; a checkpoint file'):
         check_resume_checkpoint(runner, cfg, 'this.py')
-    # the same config resumes (auto: the latest of the work dir)
+    # auto-resume: the latest checkpoint of the work dir, checked alike
     cfg.load_from = None
-    assert check_resume_checkpoint(runner, cfg, 'this.py') is None
+    assert resume_checkpoint(cfg) is None  # nothing to resume yet
+    latest = str(tmp_path / 'run' / 'iter_2.pth')
+    shutil.copy(other, latest)
+    (tmp_path / 'run' / 'last_checkpoint').write_text(latest)
+    assert resume_checkpoint(cfg) == latest
+    with pytest.raises(ValueError, match=f'The checkpoint {latest} does not '
+                       'fit the model of this.py'):
+        check_resume_checkpoint(runner, cfg, 'this.py')
 
 
 def test_data_root_with_spaces_reaches_every_dataset(tmp_path):
