@@ -5,12 +5,12 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.runner import save_checkpoint
+from mmengine.runner import Runner, save_checkpoint
 
 from mmadmd.models.utils.checkpoint import (compare_state_dict,
                                             load_state_dict_strictly)
 from mmadmd.registry import MODELS
-from mmadmd.testing.toy import ToyDetector, distill_model_cfg
+from mmadmd.testing.toy import ToyDetector, distill_model_cfg, runner_cfg
 
 
 def _distill(**kwargs):
@@ -171,9 +171,6 @@ def test_config_or_truncated_file_as_teacher_ckpt_is_named(tmp_path):
 
 
 def _runner(tmp_path, load_from, teacher):
-    from mmengine.runner import Runner
-
-    from mmadmd.testing.toy import runner_cfg
     model = distill_model_cfg()
     model.update(_scope_='mmadmd', type='PrecisionFpnTeacherDistill',
                  teacher_ckpt=_save(teacher, tmp_path / 'teacher.pth'))

@@ -1,9 +1,17 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
 import argparse
+import os.path as osp
+import shutil
 
 import pytest
+from mmengine.config import Config
+from mmengine.runner import Runner, save_checkpoint
 
+from mmadmd.registry import MODELS
+from mmadmd.testing.toy import distill_model_cfg, runner_cfg
 from mmadmd.utils import HelpFormatter
+from mmadmd.utils.cli import (add_runner_args, check_resume_checkpoint,
+                              load_config, resume_checkpoint)
 
 
 def _help(parser: argparse.ArgumentParser) -> str:
@@ -29,15 +37,6 @@ def test_help_formatter_shows_only_defaults_that_say_something():
 
 
 def test_resume_from_a_checkpoint_of_another_config_stops(tmp_path):
-    import shutil
-
-    from mmengine.config import Config
-    from mmengine.runner import Runner, save_checkpoint
-
-    from mmadmd.registry import MODELS
-    from mmadmd.testing.toy import distill_model_cfg, runner_cfg
-    from mmadmd.utils.cli import check_resume_checkpoint, resume_checkpoint
-
     def model(width):
         cfg = distill_model_cfg()
         cfg['architecture']['width'] = width
@@ -80,9 +79,6 @@ def test_resume_from_a_checkpoint_of_another_config_stops(tmp_path):
 
 
 def test_data_root_with_spaces_reaches_every_dataset(tmp_path):
-    import os.path as osp
-
-    from mmadmd.utils.cli import add_runner_args, load_config
     root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     parser = argparse.ArgumentParser()
     parser.add_argument('config')
