@@ -1,6 +1,9 @@
 # Copyright (c) mmadmd contributors. All rights reserved.
-"""Strict checkpoint loading: a teacher checkpoint of the wrong model stops
-with the file, the keys and the fix; the opt-out loads what fits."""
+"""Checkpoints of a distillation: a teacher checkpoint of the wrong model
+stops with the file, the keys and the fix (the opt-out loads what fits); a
+forgotten teacher checkpoint, a folder, a config or a truncated file stop
+with what to give; a student checkpoint as load_from loads into the
+student."""
 import os.path as osp
 
 import pytest
