@@ -38,10 +38,11 @@ imported without this module having run (e.g. a clone on ``PYTHONPATH``).
 Set ``MMADMD_NO_STARTUP=1`` to skip the start-up part:
 ``mmadmd-startup.pth`` checks it before importing this module.
 """
-import importlib.machinery
 import os
 import sys
-import types
+
+#: ``types.ModuleType``, without importing ``types`` at interpreter start.
+ModuleType = type(sys)
 
 #: The mmrazor module that cannot be imported on torch other than 1.13.x.
 BACKEND_CONFIG_MODULE = 'mmrazor.structures.quantization.backend_config'
@@ -83,17 +84,17 @@ def _unavailable(*args, **kwargs):
     raise RuntimeError(QUANTIZATION_UNAVAILABLE.format(torch=_torch_version()))
 
 
-def _make_backend_config_module(name: str) -> types.ModuleType:
+def _make_backend_config_module(name: str) -> ModuleType:
     """Build the replacement ``backend_config`` package.
 
     Args:
         name (str): Full module name to give the module.
 
     Returns:
-        types.ModuleType: Module with ``BackendConfigs`` (every value None)
+        ModuleType: Module with ``BackendConfigs`` (every value None)
         and getters that raise a clear ``RuntimeError``.
     """
-    module = types.ModuleType(
+    module = ModuleType(
         name, 'mmrazor quantization backend configs, '
         'replaced by mmadmd_startup (all None).')
     module.__path__ = []  # a package, like the original
@@ -153,7 +154,7 @@ def _needs_mmrotate(resolve):
     return get_package_and_cfg_path
 
 
-def teach_mmengine(utils: types.ModuleType) -> None:
+def teach_mmengine(utils: ModuleType) -> None:
     """Let mmengine resolve ``mmadmd::`` config paths, and name the install
     command when an ``mmrotate::`` path meets no mmrotate.
 
@@ -198,7 +199,7 @@ def _find_editable(get_installed_path):
     return wrapper
 
 
-def teach_installed_path(module: types.ModuleType) -> None:
+def teach_installed_path(module: ModuleType) -> None:
     """Let mim (``mim.utils.utils``) or mmengine
     (``mmengine.utils.package_utils``) find ``mmadmd/.mim`` in an editable
     install (``pip install -e .``, what ``make install`` makes).
@@ -244,10 +245,13 @@ class MMAdmdFinder:
     }
 
     def find_spec(self, fullname: str, path, target=None):
+        # importlib.machinery only here: it is not loaded at start.
         if fullname == BACKEND_CONFIG_MODULE and needs_patch():
+            import importlib.machinery
             return importlib.machinery.ModuleSpec(
                 fullname, self, is_package=True)
         if fullname in self.AFTER:
+            import importlib.machinery
             spec = importlib.machinery.PathFinder.find_spec(fullname, path)
             if spec is not None and spec.loader is not None:
                 spec.loader = _AfterExec(spec.loader,
