@@ -240,8 +240,10 @@ class MMAdmdFinder:
     #: Modules taught after their own code ran.
     AFTER = {
         MMENGINE_CONFIG_UTILS: 'teach_mmengine',
-        **{name: 'teach_installed_path'
-           for name in INSTALLED_PATH_MODULES}
+        **{
+            name: 'teach_installed_path'
+            for name in INSTALLED_PATH_MODULES
+        }
     }
 
     def find_spec(self, fullname: str, path, target=None):

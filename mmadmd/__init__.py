@@ -21,8 +21,8 @@ def _check_versions() -> None:
     for name, (minimum, maximum) in SUPPORTED_VERSIONS.items():
         module = importlib.import_module(name)
         installed = module.__version__
-        if digit_version(minimum) <= digit_version(
-                installed) < digit_version(maximum):
+        if digit_version(minimum) <= digit_version(installed) < digit_version(
+                maximum):
             continue
         installer = 'mim' if name == 'mmcv' else 'pip'
         raise RuntimeError(

@@ -15,7 +15,7 @@ from mmadmd_startup import (BACKEND_CONFIG_MODULE, QUANTIZATION_UNAVAILABLE,
                             install, needs_patch)
 
 #: The first mmengine that passes ``weights_only=False`` to ``torch.load``.
-MMENGINE_WEIGHTS_ONLY_FALSE = '0.11.0rc0'
+MMENGINE_WEIGHTS_ONLY_FALSE = '0.11.0rc2'  # 0.11.0rc0 does not
 
 
 def history_buffer_method(owner, name: str):
@@ -64,8 +64,10 @@ def checkpoint_safe_globals() -> list:
     import numpy as np
     from mmengine.logging import HistoryBuffer
 
-    dtypes = [np.dtype(t) for t in ('float64', 'float32', 'float16', 'int64',
-                                    'int32', 'uint8', 'bool')]
+    dtypes = [
+        np.dtype(t) for t in ('float64', 'float32', 'float16', 'int64',
+                              'int32', 'uint8', 'bool')
+    ]
     return [
         HistoryBuffer,
         (history_buffer_method, 'builtins.getattr'),
@@ -73,7 +75,8 @@ def checkpoint_safe_globals() -> list:
         np.dtype,
         np.zeros(1).__reduce__()[0],  # multiarray._reconstruct
         np.float64(0).__reduce__()[0],  # multiarray.scalar
-        *{type(d) for d in dtypes},  # numpy.dtypes.Float64DType, ...
+        *{type(d)
+          for d in dtypes},  # numpy.dtypes.Float64DType, ...
     ]
 
 
@@ -81,16 +84,16 @@ def allow_mmengine_checkpoints() -> bool:
     """Let mmengine 0.10.x load checkpoints on torch >= 2.6.
 
     torch 2.6 made ``torch.load`` default to ``weights_only=True``;
-    mmengine before 0.11 calls it without ``weights_only``, so every runner
-    checkpoint (resume, ``load_from``, ``teacher_ckpt``, ``tools/test.py``,
-    export) failed with ``UnpicklingError: Weights only load failed ...
-    HistoryBuffer``. Only the types of :func:`checkpoint_safe_globals` are
+    mmengine before 0.11.0rc2 calls it without ``weights_only``, so every
+    runner checkpoint (resume, ``load_from``, ``teacher_ckpt``,
+    ``tools/test.py``, export) failed with ``UnpicklingError: Weights only
+    load failed ... HistoryBuffer``. Only the types of :func:`checkpoint_safe_globals` are
     allowed; everything else still goes through torch's safe loader (no
     global ``weights_only=False``).
 
     Returns:
-        bool: True if the types were registered (mmengine < 0.11 on a torch
-        with ``weights_only=True`` by default).
+        bool: True if the types were registered (mmengine < 0.11.0rc2 on a
+        torch with ``weights_only=True`` by default).
     """
     import mmengine
     import torch

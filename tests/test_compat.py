@@ -37,10 +37,11 @@ def test_mmrazor_models_import_after_mmadmd():
 def test_compat_recovers_after_failed_import():
     # Without the start-up hook (interpreter started with -S, or a clone on
     # PYTHONPATH), importing mmadmd after the failure repairs the import.
-    result = _run('try:\n    import mmrazor.models\nexcept ImportError:\n'
-                  '    pass\nelse:\n    raise SystemExit("imported")\n'
-                  'import mmadmd\nimport mmrazor.models\n',
-                  MMADMD_NO_STARTUP='1')
+    result = _run(
+        'try:\n    import mmrazor.models\nexcept ImportError:\n'
+        '    pass\nelse:\n    raise SystemExit("imported")\n'
+        'import mmadmd\nimport mmrazor.models\n',
+        MMADMD_NO_STARTUP='1')
     assert result.returncode == 0, result.stderr
 
 

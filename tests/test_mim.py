@@ -47,14 +47,17 @@ def _search_and_run(env=None, cwd=None) -> None:
 
 def _train_options(dior_root) -> list:
     data = [
-        f'{key}.data_root={dior_root}' for key in (
-            'train_dataloader.dataset.datasets.0',
-            'train_dataloader.dataset.datasets.1', 'val_dataloader.dataset',
-            'test_dataloader.dataset')
+        f'{key}.data_root={dior_root}'
+        for key in ('train_dataloader.dataset.datasets.0',
+                    'train_dataloader.dataset.datasets.1',
+                    'val_dataloader.dataset', 'test_dataloader.dataset')
     ]
     return [
-        '--cfg-options', 'train_cfg.max_iters=2', 'train_cfg.val_interval=10',
-        'train_dataloader.batch_size=2', 'default_hooks.checkpoint.interval=2',
+        '--cfg-options',
+        'train_cfg.max_iters=2',
+        'train_cfg.val_interval=10',
+        'train_dataloader.batch_size=2',
+        'default_hooks.checkpoint.interval=2',
         'model.teacher_ckpt_required=False'  # a random teacher, on purpose
     ] + data
 
@@ -85,29 +88,41 @@ def test_mim_train_and_test_from_wheel(tmp_path, dior_root):
         cwd=str(tmp_path))
     assert str(site / 'mmadmd' / '.mim' / 'configs') in train.stdout
     assert osp.exists(osp.join(work_dir, 'iter_2.pth'))
-    test = _run([
-        MIM, 'test', 'mmadmd', CONFIG, '--checkpoint',
-        osp.join(work_dir, 'iter_2.pth'), '--work-dir', work_dir
-    ] + options,
-                env=env,
-                cwd=str(tmp_path))
+    test = _run(
+        [
+            MIM, 'test', 'mmadmd', CONFIG, '--checkpoint',
+            osp.join(work_dir, 'iter_2.pth'), '--work-dir', work_dir
+        ] + options,
+        env=env,
+        cwd=str(tmp_path))
     assert 'pascal_voc/mAP' in test.stdout + test.stderr
     # mim finds the model index and the tools of the installed package.
     _search_and_run(env=env, cwd=str(tmp_path))
 
 
 @needs_mim
-@pytest.mark.skipif(not _editable(), reason='mmadmd is not installed with '
-                    'pip install -e (make install does)')
+@pytest.mark.skipif(
+    not _editable(),
+    reason='mmadmd is not installed with '
+    'pip install -e (make install does)')
 def test_mim_from_the_editable_install(tmp_path, dior_root):
     """mim 0.3.9 looks for mmadmd/.mim beside the .dist-info in
     site-packages, where an editable install has no package; the start-up
     hook points it to the checkout (mmadmd_startup.teach_installed_path)."""
     _search_and_run(cwd=str(tmp_path))
+    # docs/installation.md's commands, verbatim.
+    from readme import doc_blocks
+    block, = doc_blocks('docs/installation.md',
+                        '## mim from an editable install', 'bash')
+    env = dict(
+        os.environ, PATH=osp.dirname(MIM) + os.pathsep + os.environ['PATH'])
+    for command in filter(str.strip, block.splitlines()):
+        _run(['bash', '-c', command], cwd=str(tmp_path), env=env)
     work_dir = str(tmp_path / 'work')
-    train = _run([MIM, 'train', 'mmadmd', CONFIG, '--work-dir', work_dir] +
-                 _train_options(dior_root),
-                 cwd=str(tmp_path))
+    train = _run(
+        [MIM, 'train', 'mmadmd', CONFIG, '--work-dir', work_dir] +
+        _train_options(dior_root),
+        cwd=str(tmp_path))
     # mim names the config it found, symlinks resolved: the checkout's.
     assert osp.join(ROOT, 'configs', 'demo', CONFIG) in train.stdout
     assert osp.exists(osp.join(work_dir, 'iter_2.pth'))
@@ -145,8 +160,8 @@ def test_metafiles_list_every_config():
     folders = {osp.dirname(m) for m in index['Import']}
     configs = {
         f'{folder}/{name}'
-        for folder in folders for name in os.listdir(osp.join(ROOT, folder))
-        if name.endswith('.py')
+        for folder in folders
+        for name in os.listdir(osp.join(ROOT, folder)) if name.endswith('.py')
     }
     assert configs == listed, (
         'add these configs to their folder\'s metafile.yml: '
@@ -163,5 +178,5 @@ def test_license_citation_changelog():
     assert cff['preferred-citation']['doi'] == \
         '10.1016/j.isprsjprs.2025.02.006'
     assert cff['license'] == 'Apache-2.0'
-    assert open(osp.join(root, 'CHANGELOG.md')).read().startswith(
-        '# Changelog')
+    assert open(osp.join(root,
+                         'CHANGELOG.md')).read().startswith('# Changelog')

@@ -142,8 +142,10 @@ def test_wheel_metadata_leaves_versions_to_the_user(wheel):
     # What users install; the `tests` extra is for developers (make docs
     # pins sphinx there).
     user_facing = [
-        r for r in reqs if r.marker is None or str(r.marker) in
-        ('extra == "mim"', 'extra == "rotated"', 'extra == "optional"')
+        r for r in reqs
+        if r.marker is None or str(r.marker) in ('extra == "mim"',
+                                                 'extra == "rotated"',
+                                                 'extra == "optional"')
     ]
     for req in user_facing:
         for spec in req.specifier:
@@ -162,9 +164,10 @@ def _fake_wheel(folder, name: str, version: str) -> None:
     """A metadata-only wheel: enough for ``pip install --dry-run``."""
     dist = f'{name.replace("-", "_")}-{version}'
     with zipfile.ZipFile(folder / f'{dist}-py3-none-any.whl', 'w') as z:
-        z.writestr(f'{dist}.dist-info/METADATA',
-                   f'Metadata-Version: 2.1\nName: {name}\n'
-                   f'Version: {version}\n')
+        z.writestr(
+            f'{dist}.dist-info/METADATA',
+            f'Metadata-Version: 2.1\nName: {name}\n'
+            f'Version: {version}\n')
         z.writestr(
             f'{dist}.dist-info/WHEEL', 'Wheel-Version: 1.0\n'
             'Generator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n')
@@ -173,16 +176,15 @@ def _fake_wheel(folder, name: str, version: str) -> None:
 
 def _check(target: str, stack, *pip_options, tmp_path):
     out = tmp_path / 'result.json'
-    result = subprocess.run(
-        [
-            sys.executable,
-            osp.join(ROOT, 'tools', 'misc', 'check_user_env.py'), target,
-            '--stack', *stack, '--json',
-            str(out), *[f'--pip-option={o}' for o in pip_options]
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600)
+    result = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools', 'misc', 'check_user_env.py'), target,
+        '--stack', *stack, '--json',
+        str(out), *[f'--pip-option={o}' for o in pip_options]
+    ],
+                            capture_output=True,
+                            text=True,
+                            timeout=600)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return result, json.loads(out.read_text())
 
@@ -215,35 +217,41 @@ def test_the_check_reports_what_pip_would_change(wheel, tmp_path):
         f'--find-links={links}',
         tmp_path=tmp_path)
     assert result.returncode == 1
-    assert [tuple(c) for c in found['changed']] == [('mmdet', '3.1.0',
-                                                    '3.3.0')]
+    assert [tuple(c)
+            for c in found['changed']] == [('mmdet', '3.1.0', '3.3.0')]
     assert [tuple(s) for s in found['shared']] == [('mmrotate-dev', 'mmrotate',
-                                                   'mmrotate')]
+                                                    'mmrotate')]
     assert 'CHANGE  mmdet 3.1.0 -> 3.3.0' in result.stdout
 
 
-def _own_environment_commands() -> list:
-    """The README's commands for an existing environment, one per line."""
-    from readme import README, readme_blocks
-    lines = open(README, encoding='utf-8').read().splitlines()
-    start = lines.index('<!-- install-own-env:start -->')
-    heading = next(line for line in reversed(lines[:start])
-                   if line.startswith('#'))
-    blocks = readme_blocks(heading, 'bash')
+def _own_environment_commands(page: str) -> list:
+    """The commands for an existing environment, one per line: the
+    README's section between its install-own-env markers, or the section of
+    docs/installation.md."""
+    from readme import README, doc_blocks
+    if page == 'README.md':
+        lines = open(README, encoding='utf-8').read().splitlines()
+        start = lines.index('<!-- install-own-env:start -->')
+        heading = next(
+            line for line in reversed(lines[:start]) if line.startswith('#'))
+    else:
+        heading = '## Into your own environment'
+    blocks = doc_blocks(page, heading, 'bash')
     assert len(blocks) == 1, blocks
     return [line for line in blocks[0].splitlines() if line.strip()]
 
 
 @pytest.mark.e2e
-def test_readme_install_commands_leave_this_environment_alone(tmp_path):
+@pytest.mark.parametrize('page', ['README.md', 'docs/installation.md'])
+def test_install_commands_leave_this_environment_alone(tmp_path, page):
     """Each command, verbatim but for ``--dry-run --report`` after
     ``install`` (not PIP_DRY_RUN, which would reach the pip that fills the
     build environment): it works here, and the only thing it would install
     is mmadmd itself."""
-    commands = _own_environment_commands()
-    assert [c.split('#')[0].split()[:2] for c in commands] == [
-        ['pip', 'install'], ['pip', 'install'], ['mim', 'install']
-    ]
+    commands = _own_environment_commands(page)
+    assert [c.split('#')[0].split()[:2]
+            for c in commands] == [['pip', 'install'], ['pip', 'install'],
+                                   ['mim', 'install']]
     bin_dir = osp.dirname(sys.executable)
     for n, command in enumerate(commands):
         report = tmp_path / f'report{n}.json'
@@ -264,3 +272,26 @@ def test_readme_install_commands_leave_this_environment_alone(tmp_path):
             for i in json.loads(report.read_text())['install']
         ]
         assert installs == ['mmadmd'], (command, installs)
+
+
+@pytest.mark.e2e
+def test_documented_check_runs_here():
+    """docs/installation.md's check_user_env commands, verbatim, in this
+    environment (which holds a supported stack): nothing would change."""
+    from readme import doc_blocks
+    block, = doc_blocks(
+        'docs/installation.md', '## What would pip change? '
+        '`tools/misc/check_user_env.py`', 'bash')
+    env = dict(
+        os.environ,
+        PATH=osp.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
+    for command in filter(str.strip, block.splitlines()):
+        result = subprocess.run(['bash', '-c', command],
+                                cwd=ROOT,
+                                env=env,
+                                capture_output=True,
+                                text=True,
+                                timeout=900)
+        assert result.returncode == 0, (command,
+                                        result.stdout + result.stderr[-3000:])
+        assert 'OK: no installed package would change.' in result.stdout

@@ -10,11 +10,12 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 def _setup(tmp_path, python: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHON=python, VENV=str(tmp_path / 'venv'))
-    return subprocess.run(['bash', osp.join(ROOT, 'tools', 'setup_env.sh')],
-                          capture_output=True,
-                          text=True,
-                          timeout=120,
-                          env=env)
+    return subprocess.run(
+        ['bash', osp.join(ROOT, 'tools', 'setup_env.sh')],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env)
 
 
 def test_missing_interpreter(tmp_path):
@@ -41,11 +42,12 @@ def test_missing_constraints_file(tmp_path):
         PYTHON=sys.executable,
         VENV=str(tmp_path / 'venv'),
         CONSTRAINTS=str(tmp_path / 'constraints-none.txt'))
-    result = subprocess.run(['bash', osp.join(ROOT, 'tools', 'setup_env.sh')],
-                            capture_output=True,
-                            text=True,
-                            timeout=120,
-                            env=env)
+    result = subprocess.run(
+        ['bash', osp.join(ROOT, 'tools', 'setup_env.sh')],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env)
     assert result.returncode == 1
     assert 'no constraints file' in result.stderr
     assert 'constraints-min.txt' in result.stderr
@@ -67,16 +69,16 @@ def test_both_stacks_pin_what_setup_env_reads():
                 text=True)
             version = result.stdout.strip()
             assert version[:1].isdigit() and ' ' not in version, (name,
-                                                                   package)
+                                                                  package)
 
 
 def test_make_test_stack_min_uses_its_own_venv_and_constraints():
     # Not what a `make test STACK=min` running this test exported.
     env = {
         k: v
-        for k, v in os.environ.items() if k not in ('STACK', 'VENV',
-                                                    'CONSTRAINTS', 'MAKEFLAGS',
-                                                    'MAKELEVEL', 'MFLAGS')
+        for k, v in os.environ.items()
+        if k not in ('STACK', 'VENV', 'CONSTRAINTS', 'MAKEFLAGS', 'MAKELEVEL',
+                     'MFLAGS')
     }
 
     def make(*args):

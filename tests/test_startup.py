@@ -32,8 +32,8 @@ def test_needs_patch(mmrazor_version, torch_version, expected):
 
 
 def test_mmrazor_imports_first_and_mmadmd_configs_load(tmp_path):
-    (tmp_path / 'my_admd.py').write_text(
-        "_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
+    (tmp_path /
+     'my_admd.py').write_text("_base_ = ['mmadmd::_base_/admd_fpn.py']\n")
     result = _run(f"""
         import inspect, sys
         # installed by the .pth, before anything heavy is imported
@@ -106,6 +106,20 @@ def test_the_startup_imports_next_to_nothing():
     assert 'mmadmd_startup' not in off
     assert 'mmadmd_startup' in on
     assert on - off == {'mmadmd_startup'}, on - off
+    # docs/installation.md's measuring command, verbatim, sees it.
+    from readme import doc_blocks
+    block, = doc_blocks('docs/installation.md', '## The start-up hook', 'bash')
+    bin_dir = os.path.dirname(sys.executable)
+    result = subprocess.run(
+        ['bash', '-c', block],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PATH=bin_dir + os.pathsep + os.environ['PATH']))
+    assert result.returncode == 0, result.stderr
+    assert any(
+        line.startswith('import time:')
+        and line.split('|')[-1].strip() == 'mmadmd_startup'
+        for line in result.stderr.splitlines())
 
 
 def test_editable_install_paths_point_to_the_package(tmp_path):

@@ -79,11 +79,11 @@ def make_stack_env(root: str, stack: Sequence[str]) -> str:
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', root],
                    check=True)
     python = osp.join(root, 'bin', 'python')
-    site = subprocess.run(
-        [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
-        check=True,
-        capture_output=True,
-        text=True).stdout.strip()
+    code = 'import sysconfig; print(sysconfig.get_path("purelib"))'
+    site = subprocess.run([python, '-c', code],
+                          check=True,
+                          capture_output=True,
+                          text=True).stdout.strip()
     for item in stack:
         name, sep, version = item.partition('==')
         if not sep or not name or not version:
@@ -210,8 +210,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         result = dry_run(args.target, python, args.pip_option)
     if result.report is None:
         print(result.stdout + result.stderr, file=sys.stderr)
-        print(f'pip found no way to install {args.target} here (above).',
-              file=sys.stderr)
+        print(
+            f'pip found no way to install {args.target} here (above).',
+            file=sys.stderr)
         return 2
     found = compare(result.report, installed)
     print('\n'.join(format_result(found)))
