@@ -139,15 +139,8 @@ def test_wheel_metadata_leaves_versions_to_the_user(wheel):
                     if n.endswith('.dist-info/METADATA'))
         meta = email.message_from_string(z.read(name).decode())
     reqs = [Requirement(r) for r in meta.get_all('Requires-Dist')]
-    # What users install; the `tests` extra is for developers (make docs
-    # pins sphinx there).
-    user_facing = [
-        r for r in reqs
-        if r.marker is None or str(r.marker) in ('extra == "mim"',
-                                                 'extra == "rotated"',
-                                                 'extra == "optional"')
-    ]
-    for req in user_facing:
+    # Every extra too: exact versions live in requirements/constraints.txt.
+    for req in reqs:
         for spec in req.specifier:
             assert spec.operator not in ('==', '==='), req
             assert not Version(spec.version).is_prerelease, req
