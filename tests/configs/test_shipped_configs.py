@@ -87,14 +87,9 @@ def test_distillation_without_teacher_ckpt_stops(teacher_ckpt):
     cfg.merge_from_dict(no_pretrained_options(cfg))
     cfg.model.teacher_ckpt = teacher_ckpt
     init_default_scope(cfg.get('default_scope', 'mmdet'))
-    with pytest.raises(ValueError) as info:
+    # the message itself: tests/models/test_checkpoint.py
+    with pytest.raises(ValueError, match='teacher would start from random'):
         MODELS.build(cfg.model)
-    msg = str(info.value)
-    assert msg.startswith(f'model.teacher_ckpt is {teacher_ckpt!r}: the '
-                          'teacher would start from random weights')
-    assert '--cfg-options model.teacher_ckpt=work_dirs/' in msg
-    assert 'model.teacher_trainable=True' in msg
-    assert 'model.teacher_ckpt_required=False' in msg
 
 
 #: Configs trained from random weights.
