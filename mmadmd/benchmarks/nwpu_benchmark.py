@@ -21,6 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -300,6 +301,51 @@ def evaluate_teacher(cfg: Config, checkpoint: str) -> Dict:
         checkpoint=checkpoint)
 
 
+def save_teacher_weights(checkpoint: str, out: str, note: str) -> str:
+    """Write trained teacher weights as the benchmark ships them: fp16
+    weights only (no optimizer state), with the dataset's meta and a note.
+
+    A teacher run with ``teacher_ckpt=out`` evaluates the file as it is
+    (strictly), so its mAP can be checked against the fp32 checkpoint's.
+
+    Args:
+        checkpoint (str): An mmengine checkpoint of the teacher stage (e.g.
+            ``<work_dir>/teacher/iter_3000.pth``).
+        out (str): The file to write; an existing file is not replaced.
+        note (str): How the weights were trained and how well they do,
+            kept as ``meta['note']``.
+
+    Returns:
+        str: ``out``.
+    """
+    if osp.exists(out):
+        raise FileExistsError(
+            f'{out} exists: give another file or remove it first')
+    ckpt = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    state = {
+        key: value.half() if value.is_floating_point() else value
+        for key, value in ckpt['state_dict'].items()
+    }
+    meta = dict(note=note)
+    if ckpt.get('meta', {}).get('dataset_meta'):
+        meta['dataset_meta'] = ckpt['meta']['dataset_meta']
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    torch.save(dict(state_dict=state, meta=meta), out)
+    return out
+
+
+def teacher_note(settings: NWPUSettings, teacher: Dict) -> str:
+    """What :func:`save_teacher_weights` keeps as the note of a teacher
+    trained by the benchmark: its config, schedule, seed and mAP."""
+    start = (f'from {settings.teacher_init}'
+             if settings.teacher_init else 'from random initialization')
+    return (f'NWPU VHR-10 benchmark teacher (configs/benchmark_nwpu/'
+            f'{FAMILIES[settings.family][0]}), {settings.teacher_iters} '
+            f'iterations {start}, seed {settings.teacher_seed}; weights '
+            f'only, fp16; val mAP {teacher["val_mAP"]:.3f}, test mAP '
+            f'{teacher["mAP"]:.3f}')
+
+
 def lead_table(results: Dict,
                keys: Sequence[str],
                against: Optional[str] = None) -> str:
@@ -445,5 +491,6 @@ def run_nwpu_benchmark(work_dir: str,
 __all__ = [
     'CONFIGS', 'FAMILIES', 'LEAD_RUNS', 'LEAD_RUNS_3X', 'OTHER_METHODS', 'SHIPPED_TEACHER',
     'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'lead_table',
-    'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark', 'train_stage'
+    'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark',
+    'save_teacher_weights', 'teacher_note', 'train_stage'
 ]

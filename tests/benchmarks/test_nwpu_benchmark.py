@@ -10,13 +10,16 @@ from dataclasses import replace
 
 import cv2
 import pytest
+import torch
 
 from mmadmd.benchmarks.mini_benchmark import summarize
 from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, LEAD_RUNS_3X,
                                               SHIPPED_TEACHER, NWPUSettings,
                                               default_nwpu_runs, lead_table,
                                               nwpu_runs, nwpu_stage_config,
-                                              run_nwpu_benchmark)
+                                              run_nwpu_benchmark,
+                                              save_teacher_weights,
+                                              teacher_note)
 
 pytestmark = pytest.mark.e2e  # trains or runs tools: see setup.cfg
 
@@ -111,6 +114,29 @@ def test_other_families_train_teacher_first_then_students(
     assert [it for it, _ in only['teacher']['val_curve']] == [1, 2]
     dumped = open(glob.glob(osp.join(work_dir, 'teacher', '*.py'))[0]).read()
     assert f"type='{family.upper()}'" in dumped
+    # shipped as fp16 weights with a note, and evaluated as they are
+    shipped = save_teacher_weights(
+        osp.join(work_dir, 'teacher', 'iter_2.pth'),
+        str(tmp_path / 'teacher_fp16.pth'),
+        teacher_note(settings, only['teacher']))
+    saved = torch.load(shipped, weights_only=False)
+    assert {v.dtype for v in saved['state_dict'].values()
+            if v.is_floating_point()} == {torch.float16}
+    assert saved['meta']['note'].startswith(
+        'NWPU VHR-10 benchmark teacher (configs/benchmark_nwpu/'
+        'gfl_r34-w32_fpn_cpu_nwpu.py), 2 iterations from random '
+        'initialization, seed 0; weights only, fp16; val mAP ')
+    assert saved['meta']['dataset_meta']['classes'][0] == 'airplane'
+    with pytest.raises(FileExistsError, match='teacher_fp16.pth exists'):
+        save_teacher_weights(osp.join(work_dir, 'teacher', 'iter_2.pth'),
+                             shipped, 'again')
+    evaluated = run_nwpu_benchmark(
+        str(tmp_path / 'shipped'), nwpu_root,
+        replace(settings, teacher_ckpt=shipped), runs=[],
+        split_dir=nwpu_root)
+    assert evaluated['teacher']['iters'] == 0
+    assert evaluated['teacher']['mAP'] == pytest.approx(
+        only['teacher']['mAP'], abs=0.02)
     runs = [r for r in nwpu_runs() if r.key in ('student', 'admd')]
     lines = []
     results = run_nwpu_benchmark(work_dir, nwpu_root, settings, runs=runs,
@@ -153,7 +179,8 @@ def test_cli_help_lists_runs():
         [sys.executable, 'tools/analysis/nwpu_benchmark.py', '--help'],
         capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
-    for run in ('admd-3x-constant', 'pkd-3x', '--data-root'):
+    for run in ('admd-3x-constant', 'pkd-3x', '--data-root', '--family',
+                '--teacher-only', '--save-teacher'):
         assert run in result.stdout
     # options whose default is computed later say it in their help
     assert '(default: None)' not in result.stdout

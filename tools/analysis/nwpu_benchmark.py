@@ -21,7 +21,7 @@ Examples:
     python tools/analysis/nwpu_benchmark.py --data-root DATA \\
         --runs student admd pkd --seeds 0 1 2
     python tools/analysis/nwpu_benchmark.py --data-root DATA --family fcos \\
-        --teacher-only --teacher-iters 3000
+        --teacher-only --teacher-iters 3000 --save-teacher fcos_teacher.pth
     python tools/analysis/nwpu_benchmark.py --data-root DATA --extra
     python tools/analysis/nwpu_benchmark.py --data-root DATA --quick
 """
@@ -29,6 +29,7 @@ Examples:
 import mmadmd  # noqa: F401,I001
 
 import argparse
+import os.path as osp
 from dataclasses import replace
 
 from mmengine.config import DictAction
@@ -36,7 +37,9 @@ from mmengine.config import DictAction
 from mmadmd.benchmarks.nwpu_benchmark import (FAMILIES, SHIPPED_TEACHER,
                                               NWPUSettings,
                                               default_nwpu_runs, nwpu_runs,
-                                              run_nwpu_benchmark)
+                                              run_nwpu_benchmark,
+                                              save_teacher_weights,
+                                              teacher_note)
 from mmadmd.utils import HelpFormatter
 
 
@@ -93,6 +96,11 @@ def parse_args() -> argparse.Namespace:
         '--teacher-only', action='store_true',
         help='train (or evaluate) the teacher, then stop')
     parser.add_argument(
+        '--save-teacher', metavar='FILE',
+        help='write the teacher trained here as fp16 weights only, with '
+        'its mAP in the note (how the shipped teachers were made); '
+        'evaluate the file with --teacher-ckpt FILE --teacher-only')
+    parser.add_argument(
         '--quick', action='store_true',
         help='tiny sizes, one seed, 2 iterations per run (a smoke test)')
     return parser.parse_args()
@@ -120,8 +128,20 @@ def main() -> None:
         runs = [r for r in nwpu_runs() if r.key in args.runs]
     else:
         runs = nwpu_runs() if args.extra else default_nwpu_runs()
-    run_nwpu_benchmark(work_dir, args.data_root, settings, runs,
-                       args.split_dir)
+    if args.save_teacher and settings.teacher_ckpt:
+        raise SystemExit('--save-teacher writes a teacher trained here; '
+                         'with --teacher-ckpt nothing is trained')
+    if args.save_teacher and osp.exists(args.save_teacher):
+        raise SystemExit(f'--save-teacher {args.save_teacher} exists: give '
+                         'another file or remove it first')
+    results = run_nwpu_benchmark(work_dir, args.data_root, settings, runs,
+                                 args.split_dir)
+    if args.save_teacher:
+        checkpoint = osp.join(work_dir, 'teacher',
+                              f'iter_{settings.teacher_iters}.pth')
+        save_teacher_weights(checkpoint, args.save_teacher,
+                             teacher_note(settings, results['teacher']))
+        print(f'teacher weights: {args.save_teacher}')
     print('\n' + open(f'{work_dir}/results.md').read())
     print(f'results: {work_dir}/results.md, results_val.md, results.png, '
           'results.json')
