@@ -72,8 +72,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--zoom',
         type=float,
-        help='object enlargement of the scenes (default: 2; 1 gives the '
-        'scenes of the demos before December 2026)')
+        help='object enlargement of the scenes (default: 2; zoom 1: '
+        'smaller, denser objects)')
     parser.add_argument(
         '--seed',
         type=int,
