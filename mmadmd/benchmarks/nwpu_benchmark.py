@@ -57,9 +57,20 @@ LEAD_RUNS = ('student', 'admd', 'pkd', 'cwd', 'mgd', 'fgd', 'fitnet',
 #: The 3x table of docs/benchmarks.md, compared with PKD at 3x.
 LEAD_RUNS_3X = ('student-3x', 'admd-3x', 'pkd-3x', 'admd-3x-constant')
 
-#: The shipped teacher weights, relative to a source checkout (trained
-#: with the teacher config until its val mAP stopped rising).
-SHIPPED_TEACHER = 'docs/benchmarks/nwpu_teacher_adamw_7000it.pth'
+#: The shipped teacher weights by family, relative to a source checkout
+#: (each trained with its family's teacher config until its val mAP
+#: stopped rising).
+SHIPPED_TEACHERS = {
+    'retinanet': 'docs/benchmarks/nwpu_teacher_adamw_7000it.pth',
+}
+#: The shipped RetinaNet teacher (the demo's).
+SHIPPED_TEACHER = SHIPPED_TEACHERS['retinanet']
+#: The shipped results by family, relative to a source checkout: the
+#: README's real-data tables are made from them (:func:`family_table`).
+SHIPPED_RESULTS = {'retinanet': 'docs/benchmarks/nwpu_benchmark.json'}
+#: The runs of the README's table of a family other than RetinaNet,
+#: compared with PKD (the other distillers ran on RetinaNet only).
+FAMILY_LEAD_RUNS = ('student', 'admd', 'pkd', 'admd-constant')
 
 #: The other distillers ADMD is compared with.
 OTHER_METHODS = ('pkd', 'cwd', 'mgd', 'fgd', 'fitnet')
@@ -88,7 +99,7 @@ class NWPUSettings:
             instead of random initialization (a teacher checkpoint of an
             earlier run, to train it further in another cosine cycle).
         teacher_ckpt (str, optional): A trained teacher (e.g. the shipped
-            :data:`SHIPPED_TEACHER`): not trained again,
+            :data:`SHIPPED_TEACHERS`): not trained again,
             only evaluated once on the val and test splits; the teacher_*
             sizes above are then unused.
         family (str): Detector family, a key of :data:`FAMILIES`: which
@@ -269,23 +280,31 @@ def train_stage(name: str, cfg: Config) -> Dict:
                             f'iter_{cfg.train_cfg.max_iters}.pth'))
 
 
-def evaluate_teacher(cfg: Config, checkpoint: str) -> Dict:
+def evaluate_teacher(cfg: Config,
+                     checkpoint: str,
+                     family: str = 'retinanet') -> Dict:
     """Evaluate trained teacher weights on the val and test splits.
 
     Args:
         cfg (Config): The teacher's stage config (from
             :func:`nwpu_stage_config`).
         checkpoint (str): The teacher's weights.
+        family (str): The config's family (a key of :data:`FAMILIES`), to
+            name its shipped teacher when ``checkpoint`` is missing.
 
     Returns:
         dict: ``mAP`` (test split), ``val_mAP``, ``val_curve`` (empty: not
         trained here), seconds, ``iters`` 0 and the checkpoint.
     """
     if not osp.isfile(checkpoint):
+        shipped = (f'the shipped {family} teacher is '
+                   f'{SHIPPED_TEACHERS[family]} in a source checkout'
+                   if family in SHIPPED_TEACHERS else
+                   f'no {family} teacher ships; train one with '
+                   '--teacher-only --save-teacher FILE')
         raise FileNotFoundError(
-            f'teacher checkpoint {checkpoint!r} not found (the shipped one '
-            f'is {SHIPPED_TEACHER} in a source checkout); or train the '
-            'teacher instead (no teacher_ckpt).')
+            f'teacher checkpoint {checkpoint!r} not found ({shipped}); or '
+            'train the teacher instead (no teacher_ckpt).')
     start = time.time()
     cfg.load_from = None  # loaded strictly below, and only it
     runner = Runner.from_cfg(cfg)
@@ -389,6 +408,24 @@ def lead_table(results: Dict,
     return '\n'.join(lines) + '\n'
 
 
+def family_table(results: Dict) -> str:
+    """The README's real-data table of the family ``results`` are of.
+
+    RetinaNet's has every distiller (:data:`LEAD_RUNS`, compared with the
+    best other one); another family's has :data:`FAMILY_LEAD_RUNS`,
+    compared with PKD.
+
+    Args:
+        results (dict): The benchmark's results (``results.json``).
+
+    Returns:
+        str: A Markdown table (:func:`lead_table`).
+    """
+    if results['settings'].get('family', 'retinanet') == 'retinanet':
+        return lead_table(results, LEAD_RUNS)
+    return lead_table(results, FAMILY_LEAD_RUNS, against='pkd')
+
+
 def run_nwpu_benchmark(work_dir: str,
                        data_root: str,
                        settings: Optional[NWPUSettings] = None,
@@ -444,7 +481,8 @@ def run_nwpu_benchmark(work_dir: str,
             cfg = nwpu_stage_config(
                 teacher_cfg, osp.join(work_dir, 'teacher'), data_root,
                 settings, 1, settings.teacher_seed, split_dir)
-            results['teacher'] = evaluate_teacher(cfg, teacher_ckpt)
+            results['teacher'] = evaluate_teacher(cfg, teacher_ckpt,
+                                                  settings.family)
             save()
     elif results['teacher'] is None or (todo
                                         and not osp.exists(teacher_ckpt)):
@@ -489,8 +527,9 @@ def run_nwpu_benchmark(work_dir: str,
 
 
 __all__ = [
-    'CONFIGS', 'FAMILIES', 'LEAD_RUNS', 'LEAD_RUNS_3X', 'OTHER_METHODS', 'SHIPPED_TEACHER',
-    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'lead_table',
-    'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark',
+    'CONFIGS', 'FAMILIES', 'FAMILY_LEAD_RUNS', 'LEAD_RUNS', 'LEAD_RUNS_3X',
+    'OTHER_METHODS', 'SHIPPED_RESULTS', 'SHIPPED_TEACHER', 'SHIPPED_TEACHERS',
+    'NWPUSettings', 'default_nwpu_runs', 'evaluate_teacher', 'family_table',
+    'lead_table', 'nwpu_runs', 'nwpu_stage_config', 'run_nwpu_benchmark',
     'save_teacher_weights', 'teacher_note', 'train_stage'
 ]

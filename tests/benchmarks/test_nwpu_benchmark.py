@@ -4,6 +4,7 @@ every default run, val and test mAP, the teacher's curve, resume."""
 import glob
 import json
 import os.path as osp
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,12 +12,17 @@ from dataclasses import replace
 import cv2
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmadmd.benchmarks.mini_benchmark import summarize
-from mmadmd.benchmarks.nwpu_benchmark import (LEAD_RUNS, LEAD_RUNS_3X,
-                                              SHIPPED_TEACHER, NWPUSettings,
-                                              default_nwpu_runs, lead_table,
-                                              nwpu_runs, nwpu_stage_config,
+from mmadmd.benchmarks.nwpu_benchmark import (FAMILIES, LEAD_RUNS_3X,
+                                              SHIPPED_RESULTS,
+                                              SHIPPED_TEACHER,
+                                              SHIPPED_TEACHERS, NWPUSettings,
+                                              default_nwpu_runs,
+                                              evaluate_teacher, family_table,
+                                              lead_table, nwpu_runs,
+                                              nwpu_stage_config,
                                               run_nwpu_benchmark,
                                               save_teacher_weights,
                                               teacher_note)
@@ -208,23 +214,33 @@ def test_lead_table_pairs_each_method_with_its_schedule():
     }
 
 
-def test_readme_leads_with_the_shipped_real_data_table():
-    """The README's real-data table is the shipped results' own, and the
-    command it names is one the tool accepts; docs/benchmarks.md shows the
-    same table and the 3x one."""
-    results = json.load(
-        open(osp.join(REPO, 'docs', 'benchmarks', 'nwpu_benchmark.json')))
+@pytest.mark.parametrize('family', sorted(SHIPPED_RESULTS))
+def test_readme_has_each_familys_shipped_real_data_table(family):
+    """The README's real-data table of each family is its shipped results'
+    own, and the command it names is one the tool accepts, on that
+    family's shipped teacher; docs/benchmarks.md shows the same table (and
+    RetinaNet's 3x one)."""
+    results = json.load(open(osp.join(REPO, SHIPPED_RESULTS[family])))
+    assert results['settings'].get('family', 'retinanet') == family
+    table = family_table(results)
     readme = open(osp.join(REPO, 'README.md')).read()
-    assert lead_table(results, LEAD_RUNS) in readme
     page = open(osp.join(REPO, 'docs', 'benchmarks.md')).read()
-    assert lead_table(results, LEAD_RUNS) in page
-    assert lead_table(results, LEAD_RUNS_3X, against='pkd-3x') in page
+    assert table in readme
+    assert table in page
+    if family == 'retinanet':
+        assert lead_table(results, LEAD_RUNS_3X, against='pkd-3x') in page
     teacher = results['settings']['teacher_ckpt']
+    assert teacher == SHIPPED_TEACHERS[family]
     assert osp.isfile(osp.join(REPO, teacher))
-    line = next(line for line in readme.splitlines()
+    # the 'Made with' line under the family's table
+    after = readme[readme.index(table) + len(table):]
+    line = next(line for line in after.splitlines()
                 if line.startswith('Made with `python tools/analysis/nwpu'))
     command = line.split('`')[1].split()
     assert command[command.index('--teacher-ckpt') + 1] == teacher
+    named = (command[command.index('--family') + 1]
+             if '--family' in command else 'retinanet')
+    assert named == family
     seeds = command[command.index('--seeds') + 1:]
     assert [int(s) for s in seeds] == sorted(
         {int(k.split('seed')[1]) for k in results['runs']})
@@ -234,6 +250,19 @@ def test_readme_leads_with_the_shipped_real_data_table():
         [sys.executable] + command[1:] + ['--help'],
         capture_output=True, text=True, cwd=REPO)
     assert check.returncode == 0, check.stderr
+
+
+def test_a_missing_teacher_names_the_familys_shipped_one(tmp_path):
+    """Before anything is built, a missing --teacher-ckpt names the
+    family's shipped teacher, or says that none ships and how to train
+    one."""
+    missing = str(tmp_path / 'none.pth')
+    for family in FAMILIES:
+        shipped = SHIPPED_TEACHERS.get(family)
+        match = (re.escape(shipped) if shipped else
+                 f'no {family} teacher ships; train one with --teacher-only')
+        with pytest.raises(FileNotFoundError, match=match):
+            evaluate_teacher(Config(), missing, family)
 
 
 def test_config_folder_quotes_the_shipped_results():

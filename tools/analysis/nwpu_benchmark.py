@@ -34,7 +34,7 @@ from dataclasses import replace
 
 from mmengine.config import DictAction
 
-from mmadmd.benchmarks.nwpu_benchmark import (FAMILIES, SHIPPED_TEACHER,
+from mmadmd.benchmarks.nwpu_benchmark import (FAMILIES, SHIPPED_TEACHERS,
                                               NWPUSettings,
                                               default_nwpu_runs, nwpu_runs,
                                               run_nwpu_benchmark,
@@ -85,9 +85,11 @@ def parse_args() -> argparse.Namespace:
         '--teacher-iters more')
     parser.add_argument(
         '--teacher-ckpt',
-        help=f'use these trained teacher weights (e.g. the shipped '
-        f'{SHIPPED_TEACHER}) instead of training the teacher: it is only '
-        'evaluated, once')
+        help='use these trained teacher weights instead of training the '
+        'teacher: it is only evaluated, once; of the --family, e.g. a '
+        'shipped one: ' + ', '.join(f'{path} ({family})'
+                                    for family, path in
+                                    SHIPPED_TEACHERS.items()))
     parser.add_argument(
         '--family', choices=list(FAMILIES), default=defaults.family,
         help='detector family of the teacher and students '
