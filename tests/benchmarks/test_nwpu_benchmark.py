@@ -12,6 +12,7 @@ from dataclasses import replace
 import cv2
 import pytest
 import torch
+import yaml
 from mmengine.config import Config
 
 from mmadmd.benchmarks.mini_benchmark import summarize
@@ -265,17 +266,29 @@ def test_a_missing_teacher_names_the_familys_shipped_one(tmp_path):
             evaluate_teacher(Config(), missing, family)
 
 
-def test_config_folder_quotes_the_shipped_results():
-    results = json.load(
-        open(osp.join(REPO, 'docs', 'benchmarks', 'nwpu_benchmark.json')))
+@pytest.mark.parametrize('family', sorted(SHIPPED_RESULTS))
+def test_config_folder_quotes_the_shipped_results(family):
+    """configs/benchmark_nwpu's README table and metafile quote each
+    family's shipped results for its teacher, student and ADMD configs."""
+    path = SHIPPED_RESULTS[family]
+    results = json.load(open(osp.join(REPO, path)))
     rows = {r['key']: r for r in summarize(results, nwpu_runs())}
     folder = osp.join(REPO, 'configs', 'benchmark_nwpu')
-    meta = open(osp.join(folder, 'metafile.yml')).read()
+    models = {
+        model['Name']: model for model in yaml.safe_load(
+            open(osp.join(folder, 'metafile.yml')))['Models']
+    }
+    teacher_cfg, student_cfg, admd_cfg = FAMILIES[family]
+    for cfg, value in ((teacher_cfg, results['teacher']['mAP']),
+                       (student_cfg, rows['student']['mean']),
+                       (admd_cfg, rows['admd']['mean'])):
+        model = models[osp.splitext(cfg)[0]]
+        assert model['Metadata']['Results from'].startswith(path), cfg
+        assert model['Results'][0]['Metrics']['mAP'] == round(value, 3), cfg
+    # the README's table is the one right after the results' path
     readme = open(osp.join(folder, 'README.md')).read()
-    assert f"| teacher | {results['teacher']['mAP']:.3f} |" in readme
-    assert f"mAP: {results['teacher']['mAP']:.3f}" in meta
+    table = readme[readme.index(f'(`{path}`)'):].split('\n\n')[1]
+    assert f"| teacher | {results['teacher']['mAP']:.3f} |" in table
     for key in ('student', 'admd', 'pkd'):
         row = rows[key]
-        assert f"| {row['mean']:.3f} ± {row['std']:.3f} |" in readme, key
-        if key != 'pkd':
-            assert f"mAP: {row['mean']:.3f}" in meta, key
+        assert f"| {row['mean']:.3f} ± {row['std']:.3f} |" in table, key
