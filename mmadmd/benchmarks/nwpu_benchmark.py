@@ -190,6 +190,9 @@ def nwpu_runs() -> List[BenchmarkRun]:
         run('admd-w1-constant', 'ADMD, loss_weight 1, no weight increasing',
             'ablations', 'admd', loss=dict(loss_weight=1.0),
             hook=dict(mode='constant'), extra=True),
+        # The fragment's weight, for families whose config sets another.
+        run('admd-w3', 'ADMD, loss_weight 3', 'ablations', 'admd',
+            loss=dict(loss_weight=3.0), extra=True),
         run('admd-w10', 'ADMD, loss_weight 10', 'ablations', 'admd',
             loss=dict(loss_weight=10.0), extra=True),
         run('admd-linear', 'ADMD, linear mask', 'ablations', 'admd',

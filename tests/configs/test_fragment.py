@@ -52,6 +52,25 @@ def test_fragment_survives_replaced_lists(tmp_path):
         'mmadmd.WeightIncreasingHook'
 
 
+def test_own_project_guide_changes_a_setting_by_inheriting(tmp_path):
+    """The guide's child config of ``my_admd.py`` changes the loss weight
+    and keeps the rest of the distiller, student and teacher."""
+    (tmp_path / 'my_retinanet_r50.py').write_text(
+        f"_base_ = '{DETECTORS}/retinanet_r50_fpn_2x_dior.py'\n")
+    [recipe] = readme_blocks('## Use it in your own project', 'python')
+    (tmp_path / 'my_admd.py').write_text(recipe)
+    [child] = doc_blocks('docs/user_guides/own_project.md',
+                         '## Settings to change', 'python')
+    (tmp_path / 'my_admd_w1.py').write_text(child)
+    parent = Config.fromfile(str(tmp_path / 'my_admd.py')).model
+    model = Config.fromfile(str(tmp_path / 'my_admd_w1.py')).model
+    loss = model.distiller.distill_losses.loss_admd_fpn
+    assert loss.loss_weight == 1.0
+    loss.loss_weight = parent.distiller.distill_losses.loss_admd_fpn.loss_weight
+    assert model.to_dict() == parent.to_dict()
+    assert parent.distiller.distill_losses.loss_admd_fpn.loss_weight == 3.0
+
+
 def _tiny_detector(name: str, data_root: str, depth: int) -> Config:
     """A user's own detector config, CPU-sized (2 iterations)."""
     cfg = Config.fromfile(osp.join(DETECTORS, name))
