@@ -15,10 +15,20 @@ from mmadmd.models.algorithms import skip_teacher_ckpt_check
 from mmadmd.utils import adapt_data, no_pretrained_options
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(
-    glob.glob(osp.join(ROOT, 'configs', 'detectors', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'admd', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'kd', '*.py')))
+
+
+def shipped(*patterns: str) -> list:
+    """The shipped configs matching ``patterns`` (under ``configs/``)."""
+    return sorted(path for pattern in patterns
+                  for path in glob.glob(osp.join(ROOT, 'configs', pattern)))
+
+
+def names(paths: list) -> list:
+    """Test ids: the configs' names."""
+    return [osp.basename(path)[:-3] for path in paths]
+
+
+CONFIGS = shipped('detectors/*.py', 'admd/*.py', 'kd/*.py')
 #: config name prefix -> the distillation loss it must build
 LOSSES = dict(
     admd='ADMDLoss',
@@ -41,8 +51,7 @@ def test_configs_are_shipped():
     assert len(CONFIGS) >= 35
 
 
-@pytest.mark.parametrize(
-    'path', CONFIGS, ids=[osp.basename(c)[:-3] for c in CONFIGS])
+@pytest.mark.parametrize('path', CONFIGS, ids=names(CONFIGS))
 def test_config_builds_offline(path, dior_root, dota_split_root, nwpu_root):
     cfg = Config.fromfile(path)
     data_root = dota_split_root if 'dota' in path else \
@@ -93,13 +102,10 @@ def test_distillation_without_teacher_ckpt_stops(teacher_ckpt):
 
 
 #: Configs trained from random weights.
-FROM_SCRATCH = sorted(
-    glob.glob(osp.join(ROOT, 'configs', 'demo', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'benchmark_nwpu', '*.py')))
+FROM_SCRATCH = shipped('demo/*.py', 'benchmark_nwpu/*.py')
 
 
-@pytest.mark.parametrize(
-    'path', FROM_SCRATCH, ids=[osp.basename(c)[:-3] for c in FROM_SCRATCH])
+@pytest.mark.parametrize('path', FROM_SCRATCH, ids=names(FROM_SCRATCH))
 def test_from_scratch_configs_train_the_whole_backbone(path):
     """A backbone trained from random weights trains every stage and its BN
     statistics: the ImageNet defaults (stem and stage 1 frozen, BN in eval
@@ -149,13 +155,10 @@ def test_nwpu_teacher_trains_like_its_students(family):
         'retinanet': 'RetinaNet', 'fcos': 'FCOS', 'gfl': 'GFL'}[family]
 
 
-ADMD_CONFIGS = sorted(
-    glob.glob(osp.join(ROOT, 'configs', 'admd', 'admd_*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'benchmark_nwpu', 'admd_*.py')))
+ADMD_CONFIGS = shipped('admd/admd_*.py', 'benchmark_nwpu/admd_*.py')
 
 
-@pytest.mark.parametrize(
-    'path', ADMD_CONFIGS, ids=[osp.basename(c)[:-3] for c in ADMD_CONFIGS])
+@pytest.mark.parametrize('path', ADMD_CONFIGS, ids=names(ADMD_CONFIGS))
 def test_admd_configs_use_their_familys_loss_weight(path):
     """The FCOS configs set the loss weight chosen for FCOS on the
     real-data val split (docs/benchmarks.md, "FCOS: the loss weight"),
