@@ -8,13 +8,8 @@ model = dict(
     teacher=dict(
         type='ConfigModel',
         config='{{fileDirname}}/../detectors/fcos_r101-caffe_fpn_gn-head_2x_nwpu.py'),
-    # Loss weight 1, not the fragment's 3 (chosen on RetinaNet): on the
-    # CPU-sized FCOS of ../benchmark_nwpu/, 1 scored more on the val split
-    # on every seed (docs/benchmarks.md, "FCOS: the loss weight").
-    distiller=dict(
-        _base_.admd_model.distiller,
-        distill_losses=dict(
-            loss_admd_fpn=dict(_base_.admd_loss, loss_weight=1.0))))
+    # loss weight 1 (FCOS), see the fragment
+    distiller=_base_.admd_fcos_distiller)
 default_hooks = dict(
     admd_weight_increasing=_base_.admd_weight_increasing_hook)
 val_cfg = _base_.admd_val_cfg

@@ -10,13 +10,8 @@ model = dict(
     teacher=dict(
         type='ConfigModel',
         config='{{fileDirname}}/fcos_r34-w32_fpn_cpu_nwpu.py'),
-    # Loss weight 1, not the fragment's 3 (chosen on RetinaNet): with FCOS
-    # 1 scored more on the val split on every seed (docs/benchmarks.md,
-    # "FCOS: the loss weight").
-    distiller=dict(
-        _base_.admd_model.distiller,
-        distill_losses=dict(
-            loss_admd_fpn=dict(_base_.admd_loss, loss_weight=1.0))))
+    # loss weight 1 (FCOS), see the fragment
+    distiller=_base_.admd_fcos_distiller)
 default_hooks = dict(
     admd_weight_increasing=dict(
         _base_.admd_weight_increasing_hook, warmup_iters=100, momentum=0.9))
