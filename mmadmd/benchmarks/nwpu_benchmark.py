@@ -63,6 +63,7 @@ LEAD_RUNS_3X = ('student-3x', 'admd-3x', 'pkd-3x', 'admd-3x-constant')
 SHIPPED_TEACHERS = {
     'retinanet': 'docs/benchmarks/nwpu_teacher_adamw_7000it.pth',
     'fcos': 'docs/benchmarks/nwpu_teacher_fcos_7000it.pth',
+    'gfl': 'docs/benchmarks/nwpu_teacher_gfl_7000it.pth',
 }
 #: The shipped RetinaNet teacher (the demo's).
 SHIPPED_TEACHER = SHIPPED_TEACHERS['retinanet']
