@@ -72,6 +72,7 @@ SHIPPED_TEACHER = SHIPPED_TEACHERS['retinanet']
 SHIPPED_RESULTS = {
     'retinanet': 'docs/benchmarks/nwpu_benchmark.json',
     'fcos': 'docs/benchmarks/nwpu_benchmark_fcos.json',
+    'gfl': 'docs/benchmarks/nwpu_benchmark_gfl.json',
 }
 #: The runs of the README's table of a family other than RetinaNet,
 #: compared with PKD (the other distillers ran on RetinaNet only).
