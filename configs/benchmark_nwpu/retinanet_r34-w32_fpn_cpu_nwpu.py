@@ -47,12 +47,15 @@ cpu_test_pipeline = [
 
 
 def _cpu(loader, batch_size, pipeline):
+    # No workers: serializing the data list (shared with workers) would only
+    # cost a gc.collect() per dataset built.
     return dict(
         loader,
         batch_size=batch_size,
         num_workers=0,
         persistent_workers=False,
-        dataset=dict(loader['dataset'], pipeline=pipeline))
+        dataset=dict(
+            loader['dataset'], pipeline=pipeline, serialize_data=False))
 
 
 train_dataloader = dict(

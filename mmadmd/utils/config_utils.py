@@ -133,7 +133,8 @@ def adapt_data(cfg: Config,
             ``Resize`` transform.
         batch_size (int, optional): New batch size of the train dataloader.
         num_workers (int, optional): Workers of every dataloader; 0 also
-            switches off persistent workers.
+            switches off persistent workers and the datasets'
+            ``serialize_data``.
 
     Returns:
         Config: ``cfg``, modified.
@@ -154,6 +155,11 @@ def adapt_data(cfg: Config,
                     str(node.get('type', '')).endswith('Resize') and \
                     'scale' in node:
                 node['scale'] = tuple(img_scale)
+            # Serializing shares a data list with worker processes; without
+            # workers it only costs a gc.collect() per dataset built.
+            if num_workers == 0 and 'pipeline' in node and \
+                    'dataset' not in node:
+                node['serialize_data'] = False
     return cfg
 
 

@@ -102,6 +102,9 @@ def test_distill_resume_evaluate_export(family, request, tmp_path):
     cfg3.model.teacher_ckpt = teacher_ckpt
     cfg3.resume = True
     cfg3.load_from = osp.join(work_dir, 'iter_2.pth')
+    # The first run validated (student and teacher); here the test loop
+    # below evaluates, since DOTAMetric spawns 4 processes per evaluation.
+    cfg3.train_cfg.val_begin = 4
     resumed = Runner.from_cfg(cfg3)
     resumed.train()
     assert resumed.iter == 3
